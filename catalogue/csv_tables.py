@@ -1,0 +1,249 @@
+"""Parse and validate the pipeline's CSV tables (SPEC §4).
+
+Everything is checked before anything is written: a problem raises
+`IngestError` naming the file, line and column.
+"""
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+
+from astropy.time import Time
+
+from .columns import COLUMN_NAMES, COLUMNS_BY_NAME
+from .errors import IngestError
+from .models import CANDIDATE_NAME_VALIDATOR
+
+NON_FINITE_TEXT = {
+    "",
+    "nan",
+    "+nan",
+    "-nan",
+    "inf",
+    "+inf",
+    "-inf",
+    "infinity",
+    "-infinity",
+}
+
+
+@dataclass
+class LightcurveData:
+    """One candidate's light curve: UTC MJD times, fluxes and local rms in Jy."""
+
+    times_mjd: list = field(default_factory=list)
+    peak_flux_jy: list = field(default_factory=list)
+    local_rms_jy: list = field(default_factory=list)
+
+
+def _decode(data, filename):
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"is not UTF-8 text ({exc.reason})", filename) from exc
+
+
+def _rows(data, filename):
+    """Yield (line number, fields) for every non-blank line, header first."""
+    reader = csv.reader(io.StringIO(_decode(data, filename)))
+    try:
+        for fields in reader:
+            if fields:
+                yield reader.line_num, fields
+    except csv.Error as exc:
+        raise IngestError(
+            f"is not valid CSV ({exc})", filename, reader.line_num
+        ) from exc
+
+
+def parse_number(text, filename, line, column, integer=False):
+    """Parse a CSV number; non-finite (`nan`, `inf`, empty) becomes None."""
+    text = text.strip()
+    if text.lower() in NON_FINITE_TEXT:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise IngestError(f"'{text}' is not a number", filename, line, column) from None
+    if not math.isfinite(value):
+        return None
+    if integer:
+        if value != int(value):
+            raise IngestError(f"'{text}' is not a whole number", filename, line, column)
+        return int(value)
+    return value
+
+
+def _check_header(header, expected, filename):
+    missing = [name for name in expected if name not in header]
+    if missing:
+        raise IngestError(
+            f"missing column(s): {', '.join(missing)}", filename, 1, missing[0]
+        )
+    extra = [name for name in header if name not in expected]
+    if extra:
+        raise IngestError(
+            f"unexpected column(s): {', '.join(extra)}", filename, 1, extra[0]
+        )
+    duplicated = sorted({name for name in header if header.count(name) > 1})
+    if duplicated:
+        raise IngestError("column appears twice", filename, 1, duplicated[0])
+
+
+def _check_width(fields, header, filename, line):
+    if len(fields) != len(header):
+        raise IngestError(
+            f"expected {len(header)} fields, found {len(fields)} "
+            "(truncated or malformed row)",
+            filename,
+            line,
+        )
+
+
+def _check_position(row, filename, line):
+    if row["ra"] is not None and not 0 <= row["ra"] < 360:
+        raise IngestError("RA must be in [0, 360) deg", filename, line, "ra")
+    if row["dec"] is not None and not -90 <= row["dec"] <= 90:
+        raise IngestError("Dec must be in [-90, 90] deg", filename, line, "dec")
+
+
+def parse_final_csv(data, filename):
+    """Parse a `_final.csv` into a list of dicts keyed by candidate field name."""
+    rows_iter = _rows(data, filename)
+    header_line = next(rows_iter, None)
+    if header_line is None:
+        raise IngestError("is empty (no header line)", filename)
+    header = [name.strip() for name in header_line[1]]
+    _check_header(header, COLUMN_NAMES, filename)
+    rows, first_line_of = [], {}
+    for line, fields in rows_iter:
+        _check_width(fields, header, filename, line)
+        row = {}
+        for name, text in zip(header, fields):
+            column = COLUMNS_BY_NAME[name]
+            if column.is_numeric:
+                row[name] = parse_number(
+                    text, filename, line, name, column.kind == "int"
+                )
+            else:
+                row[name] = text.strip()
+        name = row["name"]
+        if not name:
+            raise IngestError("candidate name is empty", filename, line, "name")
+        if not CANDIDATE_NAME_VALIDATOR.regex.match(name):
+            raise IngestError(
+                f"'{name}' is not a valid candidate name", filename, line, "name"
+            )
+        if name in first_line_of:
+            raise IngestError(
+                f"duplicate candidate name '{name}' "
+                f"(first on line {first_line_of[name]})",
+                filename,
+                line,
+                "name",
+            )
+        first_line_of[name] = line
+        _check_position(row, filename, line)
+        rows.append(row)
+    return rows
+
+
+def parse_time_mjd(text, filename, line):
+    """Parse a lightcurve `Time` value: a number is MJD, text is ISO 8601 UTC."""
+    text = text.strip()
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        return float(Time(text, format="isot", scale="utc").mjd)
+    except ValueError:
+        raise IngestError(
+            f"'{text}' is neither MJD nor ISO time", filename, line, "Time"
+        ) from None
+
+
+def parse_times_mjd(time_texts, filename):
+    """Parse [(line, text), ...] `Time` values at once; bad ones named by line."""
+    texts = [text.strip() for _, text in time_texts]
+    if not texts:
+        return []
+    try:
+        return [float(text) for text in texts]
+    except ValueError:
+        pass
+    try:
+        return [float(mjd) for mjd in Time(texts, format="isot", scale="utc").mjd]
+    except ValueError:
+        return [parse_time_mjd(text, filename, line) for line, text in time_texts]
+
+
+def parse_lightcurve_csv(data, filename, candidate_names):
+    """Parse one lightcurve CSV (`Time` + one column per candidate name).
+
+    Returns (times_mjd, {name: [value in Jy or None, ...]}). Every column
+    other than `Time` must name a candidate of the beam's final CSV.
+    """
+    rows_iter = _rows(data, filename)
+    header_line = next(rows_iter, None)
+    if header_line is None:
+        raise IngestError("is empty (no header line)", filename)
+    header = [name.strip() for name in header_line[1]]
+    if "Time" not in header:
+        raise IngestError("missing column(s): Time", filename, 1, "Time")
+    names = [name for name in header if name != "Time"]
+    unknown = [name for name in names if name not in candidate_names]
+    if unknown:
+        raise IngestError(
+            f"column '{unknown[0]}' is not a candidate of the final CSV",
+            filename,
+            1,
+            unknown[0],
+        )
+    _check_header(header, ["Time", *names], filename)
+    time_texts, series = [], {name: [] for name in names}
+    for line, fields in rows_iter:
+        _check_width(fields, header, filename, line)
+        for name, text in zip(header, fields):
+            if name == "Time":
+                time_texts.append((line, text))
+            else:
+                series[name].append(parse_number(text, filename, line, name))
+    return parse_times_mjd(time_texts, filename), series
+
+
+def parse_lightcurves(peak_data, peak_name, rms_data, rms_name, candidate_names):
+    """Combine the peak-flux and local-rms CSVs into `LightcurveData` per candidate.
+
+    Either file may be absent (None); when both are present their `Time`
+    columns must agree.
+    """
+    result = {}
+    peak_times, peak_series = ([], {})
+    if peak_data is not None:
+        peak_times, peak_series = parse_lightcurve_csv(
+            peak_data, peak_name, candidate_names
+        )
+    rms_times, rms_series = ([], {})
+    if rms_data is not None:
+        rms_times, rms_series = parse_lightcurve_csv(
+            rms_data, rms_name, candidate_names
+        )
+    if peak_data is not None and rms_data is not None:
+        if len(peak_times) != len(rms_times) or any(
+            abs(a - b) > 1e-9 for a, b in zip(peak_times, rms_times)
+        ):
+            raise IngestError(
+                f"Time column differs from {peak_name}", rms_name, None, "Time"
+            )
+    times = peak_times or rms_times
+    for name in set(peak_series) | set(rms_series):
+        result[name] = LightcurveData(
+            times_mjd=list(times),
+            peak_flux_jy=peak_series.get(name, [None] * len(times)),
+            local_rms_jy=rms_series.get(name, [None] * len(times)),
+        )
+    return result

@@ -1,0 +1,109 @@
+"""Raters' verdicts on candidates (SPEC §6, §7).
+
+A user has at most one current `Rating` per candidate (a database
+constraint); every create or change is copied into `RatingHistory`.
+"""
+
+from django.conf import settings
+from django.db import models, transaction
+
+DEFAULT_TAGS = (
+    "Flaring star",
+    "Unknown",
+    "AGN",
+    "IDV",
+    "Noise",
+    "Sidelobes",
+    "Artefacts",
+    "Aeroplane or Satellite",
+    "FRB",
+    "New pulsar",
+    "Known pulsar",
+)
+
+
+class Tag(models.Model):
+    """A classification a rater attaches to a rating (e.g. "Flaring star")."""
+
+    name = models.CharField(max_length=64, unique=True)
+    description = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class Label(models.TextChoices):
+    TRUE = "true", "True"
+    FALSE = "false", "False"
+    UNSURE = "unsure", "Unsure"
+
+
+class Rating(models.Model):
+    """A user's current verdict on a candidate."""
+
+    candidate = models.ForeignKey(
+        "catalogue.Candidate", on_delete=models.CASCADE, related_name="ratings"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings"
+    )
+    label = models.CharField(max_length=8, choices=Label.choices)
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.SET_NULL)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "user"], name="one_rating_per_user"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "candidate"], name="rating_user_candidate")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.candidate}: {self.label}"
+
+
+class RatingHistory(models.Model):
+    """One saved state of a rating; kept when the rating changes."""
+
+    rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="history")
+    label = models.CharField(max_length=8, choices=Label.choices)
+    tag = models.ForeignKey(Tag, null=True, blank=True, on_delete=models.SET_NULL)
+    notes = models.TextField(blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name_plural = "rating history"
+
+    def __str__(self):
+        return f"{self.rating_id}: {self.label} at {self.changed_at}"
+
+
+def save_rating(candidate, user, label, tag=None, notes=""):
+    """Create or update `user`'s rating of `candidate` and record the change.
+
+    Safe under concurrent submissions: the row is upserted against the
+    (candidate, user) constraint, so two simultaneous saves leave one rating
+    and two history entries. Returns the current `Rating`.
+    """
+    with transaction.atomic():
+        rating, _ = Rating.objects.select_for_update().update_or_create(
+            candidate=candidate,
+            user=user,
+            defaults={"label": label, "tag": tag, "notes": notes},
+        )
+        RatingHistory.objects.create(rating=rating, label=label, tag=tag, notes=notes)
+    return rating

@@ -1,0 +1,74 @@
+"""Shared fixtures: users for each role, a small demo observation on disk."""
+
+import shutil
+
+import pytest
+from django.contrib.auth.models import Group
+
+from catalogue.demo import write_demo_observation
+from catalogue.ingest import ingest_directory
+from tests.factories import UserFactory
+
+DEMO_SBID = "SB50230"
+DEMO_BEAMS = 2
+DEMO_PER_BEAM = 6
+
+
+@pytest.fixture(scope="session")
+def demo_source_dir(tmp_path_factory):
+    """A small pipeline directory (2 beams × 6 candidates), written once per session."""
+    directory = tmp_path_factory.mktemp("demo") / DEMO_SBID
+    write_demo_observation(
+        directory,
+        sbid=DEMO_SBID,
+        beams=DEMO_BEAMS,
+        per_beam=DEMO_PER_BEAM,
+        integrations=20,
+        cutout_px=32,
+        beam_map_px=32,
+        slices=4,
+    )
+    return directory
+
+
+@pytest.fixture
+def demo_dir(demo_source_dir, tmp_path):
+    """A private copy of the demo directory that a test may damage."""
+    copy = tmp_path / DEMO_SBID
+    shutil.copytree(demo_source_dir, copy)
+    return copy
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """An empty MEDIA_ROOT for this test, so stored files can be counted."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def ingested(db, demo_source_dir, media_root):
+    """The demo observation ingested into the database; returns the Observation."""
+    ingest_directory(demo_source_dir, "demo")
+    from catalogue.models import Observation
+
+    return Observation.objects.get(sbid=DEMO_SBID)
+
+
+@pytest.fixture
+def rater(db):
+    return UserFactory(username="rater")
+
+
+@pytest.fixture
+def editor(db):
+    user = UserFactory(username="editor")
+    group, _ = Group.objects.get_or_create(name="Editors")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="staff", is_staff=True, is_superuser=True)
