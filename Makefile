@@ -43,3 +43,13 @@ lint: venv ## ruff check and format check
 format: venv ## Apply ruff formatting and import sorting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+BENCH_ARGS ?=
+
+bench: venv ## Benchmarks on PostgreSQL (1M candidates, 100k ratings) → var/bench/bench.json
+	createdb -h 127.0.0.1 -U postgres portal_bench 2>/dev/null || true
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=portal.settings.bench \
+		$(PY) manage.py migrate --noinput -v 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=portal.settings.bench \
+		$(PY) manage.py bench $(BENCH_ARGS)

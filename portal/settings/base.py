@@ -42,6 +42,7 @@ FIREFLY_URL = os.environ.get("FIREFLY_URL", "").rstrip("/")
 FIREFLY_MEDIA_PATH = os.environ.get("FIREFLY_MEDIA_PATH", "/external")
 
 INSTALLED_APPS = [
+    "portal",
     "home",
     "catalogue",
     "rating",

@@ -1,0 +1,94 @@
+"""`manage.py bench`: load the benchmark dataset and time every `bench_*` function.
+
+Each installed app may have a `benchmarks.py` with functions
+`bench_<name>(ctx: portal.benchmarking.BenchContext) -> dict`. Figures are
+printed and written to a JSON file (`--out`). Meant for PostgreSQL with
+`portal.settings.bench` (see `make bench`).
+"""
+
+import importlib
+import json
+import os
+import platform
+import re
+import time
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.utils import timezone
+
+from catalogue.synthetic import load_synthetic_catalogue
+from portal.benchmarking import BenchContext
+from rating.synthetic import load_synthetic_ratings
+
+BENCH_USERNAME = "bench-user"
+
+
+def discover_benchmarks(pattern):
+    """(qualified name, function) for every `bench_*` in the apps' `benchmarks.py`."""
+    found = []
+    for app_config in apps.get_app_configs():
+        module_name = f"{app_config.name}.benchmarks"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        for name, function in sorted(vars(module).items()):
+            qualified = f"{app_config.label}.{name.removeprefix('bench_')}"
+            if name.startswith("bench_") and callable(function):
+                if not pattern or re.search(pattern, qualified):
+                    found.append((qualified, function))
+    return found
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic dataset (idempotent) and run every app's benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--candidates", type=int, default=1_000_000)
+        parser.add_argument("--ratings", type=int, default=100_000)
+        parser.add_argument("--repeat", type=int, default=30)
+        parser.add_argument("--only", default="", help="regex on app.benchmark names")
+        parser.add_argument(
+            "--out",
+            default=str(Path(settings.BASE_DIR) / "var" / "bench" / "bench.json"),
+        )
+
+    def handle(self, candidates, ratings, repeat, only, out, **options):
+        if connection.vendor != "postgresql":
+            self.stderr.write("warning: benchmarks are meant for PostgreSQL")
+        started = time.perf_counter()
+        load_synthetic_catalogue(candidates)
+        load_synthetic_ratings(ratings)
+        load_seconds = time.perf_counter() - started
+        self.stdout.write(f"dataset ready in {load_seconds:.1f} s")
+        user, created = get_user_model().objects.get_or_create(
+            username=BENCH_USERNAME, defaults={"is_staff": True, "is_superuser": True}
+        )
+        dataset = {"candidates": candidates, "ratings": ratings, "project": "bench"}
+        ctx = BenchContext(user=user, repeat=repeat, dataset=dataset)
+        results = {}
+        for name, function in discover_benchmarks(only):
+            self.stdout.write(f"running {name} ...")
+            try:
+                results[name] = function(ctx)
+            except Exception as exc:  # a failing benchmark is reported, not fatal
+                results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+            self.stdout.write(f"  {name}: {json.dumps(results[name])}")
+        report = {
+            "generated_at": timezone.now().isoformat(),
+            "database": connection.vendor,
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            "dataset": dataset,
+            "dataset_load_seconds": round(load_seconds, 1),
+            "results": results,
+        }
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text(json.dumps(report, indent=2))
+        self.stdout.write(self.style.SUCCESS(f"wrote {out}"))
