@@ -1,0 +1,60 @@
+"""Consensus of raters on candidates, as queryset annotations (SPEC §5, §7).
+
+A candidate's consensus label is the label most of its current ratings
+carry (no consensus on a tie); its agreement is the fraction of raters who
+chose that label. "Disputed" means at least two raters and agreement below
+`DISPUTED_AGREEMENT`.
+"""
+
+from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
+
+from .models import Label, Rating
+
+DISPUTED_AGREEMENT = 2 / 3
+
+LABEL_COUNT_FIELDS = {label: f"n_{label}" for label in Label.values}
+
+
+def _count_of(label=None):
+    ratings = Rating.objects.filter(candidate=OuterRef("pk"))
+    if label is not None:
+        ratings = ratings.filter(label=label)
+    counted = ratings.order_by().values("candidate").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def annotate_label_counts(candidates):
+    """Add `n_raters`, `n_true`, `n_false`, `n_unsure` (correlated subqueries)."""
+    return candidates.annotate(
+        n_raters=_count_of(),
+        **{field: _count_of(label) for label, field in LABEL_COUNT_FIELDS.items()},
+    )
+
+
+def _top_share():
+    """Share (0–1) of raters behind the most chosen label; NULL with no raters."""
+    top = Greatest(*(F(field) for field in LABEL_COUNT_FIELDS.values()))
+    return Cast(top, FloatField()) / NullIf(Cast(F("n_raters"), FloatField()), 0.0)
+
+
+def annotate_agreement(candidates):
+    """Add label counts and `agreement` (0–1; NULL when nobody rated)."""
+    return annotate_label_counts(candidates).annotate(agreement=_top_share())
+
+
+def filter_consensus_label(candidates, label):
+    """Candidates whose ratings have `label` as strict majority."""
+    counted = annotate_label_counts(candidates)
+    field = LABEL_COUNT_FIELDS[label]
+    condition = Q(**{f"{field}__gt": 0})
+    for other in LABEL_COUNT_FIELDS.values():
+        if other != field:
+            condition &= Q(**{f"{field}__gt": F(other)})
+    return counted.filter(condition)
+
+
+def filter_disputed(candidates, threshold=DISPUTED_AGREEMENT):
+    """Candidates with ≥ 2 raters whose agreement is below `threshold`."""
+    counted = annotate_label_counts(candidates).filter(n_raters__gte=2)
+    return counted.alias(top_share=_top_share()).filter(top_share__lt=threshold)
