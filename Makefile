@@ -56,7 +56,8 @@ LOCAL_VOLUMES ?=
 FLAVOUR ?= prod
 SERVICE ?=
 BACKUP ?=
-BACKUP_DIR := backups/$(shell date -u +%Y%m%dT%H%M%SZ)
+BACKUP_STAMP := $(shell date -u +%Y%m%dT%H%M%SZ)
+BACKUP_DIR ?= backups/$(BACKUP_STAMP)
 
 COMPOSE_FILES_LOCAL := $(if $(filter 1 yes true,$(LOCAL_VOLUMES)),-f docker/compose.local-volumes.yml)
 COMPOSE_BASE := $(DOCKER_COMPOSE) --env-file $(ENV_FILE) -f docker/compose.base.yml

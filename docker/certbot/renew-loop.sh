@@ -5,9 +5,11 @@
 # the healthcheck reads, so a renewal failing for 13 h marks us unhealthy.
 set -u
 trap 'exit 0' TERM INT
-heartbeat=/tmp/certbot-heartbeat
+heartbeat="${CERTBOT_HEARTBEAT:-/tmp/certbot-heartbeat}"
 while :; do
-  if certbot renew --non-interactive --webroot -w /var/www/certbot; then
+  if certbot renew --non-interactive \
+    --config-dir "${LETSENCRYPT_DIR:-/etc/letsencrypt}" \
+    --webroot -w "${CERTBOT_WEBROOT:-/var/www/certbot}"; then
     touch "$heartbeat"
   fi
   sleep "${CERTBOT_RENEW_INTERVAL:-12h}" &

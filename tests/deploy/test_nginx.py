@@ -243,6 +243,7 @@ def stack(tmp_path_factory):
                 env=env,
                 firefly=firefly,
                 cert_dir=cert_dir,
+                nginx_args=nginx_args,
                 gunicorn_log=root / "gunicorn-access.log",
             )
     finally:
@@ -374,6 +375,35 @@ def test_tls_is_modern_and_uses_the_temporary_certificate(stack):
         check=True,
     )
     assert (stack.cert_dir / "fullchain.pem").read_bytes() == before
+
+
+def served_certificate(stack):
+    """The certificate nginx presents right now (DER bytes)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", stack.ports.https)) as raw:
+        with context.wrap_socket(raw) as tls:
+            return tls.getpeercert(binary_form=True)
+
+
+def test_a_reload_serves_a_renewed_certificate(stack):
+    """What the 6-hourly reload is for: renewed files on disk go live."""
+    before = served_certificate(stack)
+    for name in ("fullchain.pem", "privkey.pem"):
+        (stack.cert_dir / name).unlink()
+    subprocess.run(
+        ["sh", str(SELF_SIGNED)],
+        env={"PATH": os.environ["PATH"], "NGINX_CERT_DIR": str(stack.cert_dir)},
+        check=True,
+        capture_output=True,
+    )
+    assert served_certificate(stack) == before  # not before the reload
+    subprocess.run([*stack.nginx_args, "-s", "reload"], check=True)
+    deadline = time.monotonic() + 10
+    while served_certificate(stack) == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert served_certificate(stack) != before
 
 
 def test_home_page_over_https_with_one_hsts_header(https_session):
