@@ -59,8 +59,8 @@ def test_cert_targets_start_nginx_then_run_certbot_webroot_then_reload(target, c
         "/opt/portal/obtain-certificate.sh",
         f"{compose} exec nginx nginx -s reload",
     ]
-    script = (REPO / "docker/certbot/obtain-certificate.sh").read_text()
-    assert "certonly --webroot -w /var/www/certbot" in script
+    # What the script asks certbot: tests/deploy/test_scripts.py.
+    assert (REPO / "docker/certbot/obtain-certificate.sh").is_file()
 
 
 def test_local_volumes_layer_is_added_on_request():
