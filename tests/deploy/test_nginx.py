@@ -470,6 +470,7 @@ def test_firefly_is_proxied_with_websocket_upgrade_for_a_logged_in_user(
     stack, https_session
 ):
     log_in(https_session)
+    https_session.cookies.set("usrkey", "firefly-own-cookie")
     response = get(https_session, "/firefly/firefly_loader.js?v=1")
     assert response.status_code == 200
     seen = response.json()
@@ -477,6 +478,10 @@ def test_firefly_is_proxied_with_websocket_upgrade_for_a_logged_in_user(
     assert seen["headers"]["host"] == DOMAIN
     assert seen["headers"]["x-forwarded-proto"] == "https"
     assert seen["headers"]["x-forwarded-host"] == DOMAIN
+    # Firefly keeps its own cookie but never sees the portal's session/CSRF.
+    assert "usrkey=firefly-own-cookie" in seen["headers"]["cookie"]
+    assert "sessionid" not in seen["headers"]["cookie"]
+    assert "csrftoken" not in seen["headers"]["cookie"]
 
     cookie = f"sessionid={https_session.cookies['sessionid']}"
     head, frame = websocket_handshake(stack, cookie)
