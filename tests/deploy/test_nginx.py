@@ -51,7 +51,7 @@ import django
 django.setup()
 from django.core.management import call_command
 from django.contrib.auth import get_user_model
-call_command("migrate", verbosity=0)
+call_command("migrate", verbosity=0, skip_checks=True)
 get_user_model().objects.create_user({USERNAME!r}, password={PASSWORD!r})
 """
 
@@ -247,7 +247,7 @@ def stack(tmp_path_factory):
                 gunicorn_log=root / "gunicorn-access.log",
             )
     finally:
-        stop(nginx, signal.SIGQUIT)
+        stop(nginx)
         stop(gunicorn)
 
 
