@@ -12,6 +12,7 @@ from .media import protected_media
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("auth/check", views.auth_check, name="auth_check"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -169,3 +169,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The OpenAPI schema documents the portal's API, not Wagtail's internal one.
+SPECTACULAR_SETTINGS = {
+    "PREPROCESSING_HOOKS": ["portal.openapi.exclude_wagtail_endpoints"],
+}
