@@ -35,5 +35,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("home.urls")),
     path("", include(wagtail_urls)),
 ]

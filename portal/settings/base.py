@@ -36,6 +36,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # "dev", "staging" or "production": drives the environment badge (SPEC §10).
 PORTAL_ENVIRONMENT = os.environ.get("PORTAL_ENVIRONMENT", "dev")
+# Reviewers' notes shown on the staging home page when the file exists.
+STAGING_DETAILS_PATH = Path(
+    os.environ.get("STAGING_DETAILS_PATH", BASE_DIR / "staging-details.html")
+)
 # Base URL of a Firefly server ("" disables the viewer; the PNG preview is used).
 FIREFLY_URL = os.environ.get("FIREFLY_URL", "").rstrip("/")
 # Path under which Firefly sees MEDIA_ROOT (compose mounts the media volume there).
