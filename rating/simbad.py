@@ -69,7 +69,9 @@ def simbad_objects(ra_deg, dec_deg, radius_arcsec):
     """
     url = settings.SIMBAD_URL
     if not url:
-        raise SimbadUnavailable("SIMBAD is not configured on this portal (SIMBAD_URL is empty).")
+        raise SimbadUnavailable(
+            "SIMBAD is not configured on this portal (SIMBAD_URL is empty)."
+        )
     query = adql_cone(ra_deg, dec_deg, radius_arcsec)
     key = "simbad:" + hashlib.sha256(f"{url}|{query}".encode()).hexdigest()
     cached = cache.get(key)
