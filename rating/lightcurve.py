@@ -133,7 +133,7 @@ def lightcurve_svg(points, t_min=None, t_max=None):
                 f'y="{MARGIN_TOP + plot_h + 16}" text-anchor="middle">{_label(tick)}'
                 "</text>"
             )
-    for tick in nice_ticks(y_low, y_high, count=5):
+    for tick in nice_ticks(y_low, y_high):
         if y_low <= tick <= y_high:
             y = y_of(tick)
             parts.append(

@@ -39,9 +39,10 @@ def test_page_shows_tables_positions_images_lightcurve_and_downloads(
     assert f"{demo_candidate.chi_square_sigma:.4g}" in html
     # positions in three systems with copy buttons, for candidate/beam/deep
     for label in ("Candidate", "Beam centre", "Deep counterpart"):
-        assert f'<th colspan="2">{label}</th>' in html
+        assert f'<th colspan="2">{label}' in html
     assert html.count('class="copy"') == 9
     assert "Galactic l b" in html
+    assert demo_candidate.deep_name in html
     # image panels fall back to the preview (no FIREFLY_URL in tests)
     assert (
         reverse("rating:preview", args=[demo_candidate.pk, "deepcutout_fits"]) in html
