@@ -5,7 +5,9 @@ import io
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue.models import CandidateFile
@@ -82,18 +84,25 @@ def test_candidate_without_files_or_lightcurve_shows_placeholders(rater_client):
     assert "No files stored for this candidate." in html
 
 
-def test_query_count_does_not_grow_with_files_history_or_neighbours(
+def test_query_count_is_pinned_and_the_same_for_a_bare_and_a_rich_candidate(
     rater_client, rater, demo_candidate, django_assert_max_num_queries
 ):
+    bare = CandidateFactory(ra=10.0, dec=-60.0)  # no files, one rating
+    save_rating(bare, rater, Label.TRUE)
+    with CaptureQueriesContext(connection) as bare_queries:
+        page(rater_client, bare, "?radius=3600")
     for label in (Label.TRUE, Label.FALSE, Label.UNSURE, Label.TRUE):
         save_rating(demo_candidate, rater, label, tag=TagFactory())
     CandidateFactory.create_batch(
         5, beam=demo_candidate.beam, ra=demo_candidate.ra, dec=demo_candidate.dec
     )
-    with django_assert_max_num_queries(11):
+    page(rater_client, demo_candidate)  # warm the preview caches
+    with django_assert_max_num_queries(11) as rich_queries:
         response = page(rater_client, demo_candidate, "?radius=3600")
+
     assert response.status_code == 200
     assert response.content.decode().count('data-source="candidate"') >= 5
+    assert len(rich_queries) == len(bare_queries)
 
 
 def test_history_lists_every_change_of_my_rating(rater_client, rater, demo_candidate):
