@@ -79,7 +79,7 @@ def stored_files(candidate):
 def _display(value, unit):
     """(text, unit) of a value; Jy is shown in mJy, as raters read fluxes."""
     if value is None:
-        return "—", unit
+        return "—", "mJy" if unit == "Jy" else unit
     if isinstance(value, str):
         return value or "—", unit
     if unit == "Jy":
