@@ -44,6 +44,13 @@ STAGING_DETAILS_PATH = Path(
 FIREFLY_URL = os.environ.get("FIREFLY_URL", "").rstrip("/")
 # Path under which Firefly sees MEDIA_ROOT (compose mounts the media volume there).
 FIREFLY_MEDIA_PATH = os.environ.get("FIREFLY_MEDIA_PATH", "/external")
+# Optional absolute URL base under which Firefly fetches MEDIA_ROOT files by URL
+# instead of by path ("" = pass files by path under FIREFLY_MEDIA_PATH).
+FIREFLY_FILE_URL_BASE = os.environ.get("FIREFLY_FILE_URL_BASE", "").rstrip("/")
+# SIMBAD TAP sync endpoint for the candidate page's nearby objects ("" disables it),
+# e.g. https://simbad.cds.unistra.fr/simbad/sim-tap/sync; timeout in seconds.
+SIMBAD_URL = os.environ.get("SIMBAD_URL", "")
+SIMBAD_TIMEOUT_S = float(os.environ.get("SIMBAD_TIMEOUT_S", "3"))
 
 INSTALLED_APPS = [
     "portal",
