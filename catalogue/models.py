@@ -130,6 +130,18 @@ class Candidate(models.Model):
                 fields=["observation", "is_best_beam"], name="candidate_obs_best"
             ),
             models.Index(fields=["name"], name="candidate_name"),
+            # The default listing (best beam, newest first) and its deep pages:
+            # an index-only scan over ids instead of visiting every row skipped.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(is_best_beam=True),
+                name="candidate_best_beam_id",
+            ),
+            # Cone searches around the beam centre or the deep counterpart.
+            models.Index(fields=["beam_dec", "beam_ra"], name="candidate_beam_dec_ra"),
+            models.Index(
+                fields=["deep_dec_deg", "deep_ra_deg"], name="candidate_deep_dec_ra"
+            ),
         ]
 
     def __str__(self):

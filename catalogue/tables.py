@@ -7,7 +7,8 @@ so the table, the exports and "Rate & next" order rows the same way.
 """
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from .columns import FINAL_CSV_COLUMNS
 from .querying import sorted_candidates
@@ -66,7 +67,12 @@ def header(text, unit):
 
 
 class SortedColumnMixin:
-    """Orders through `sorted_candidates`: NULLs last, `id` tie-breaker."""
+    """Orders through `sorted_candidates`: NULLs last, `id` tie-breaker.
+
+    Cells are rendered by `cell()`, a plain function of the value: the
+    catalogue body is built in one pass (`CandidateTable.body_html`) because
+    django-tables2's per-cell template machinery cost more than the queries.
+    """
 
     def __init__(self, *args, sort_key, cone=False, **kwargs):
         self.sort_key = sort_key
@@ -78,8 +84,14 @@ class SortedColumnMixin:
         return sorted_candidates(queryset, key, cone=self.cone), True
 
 
+EMPTY_CELL = '<td class="empty">—</td>'
+
+
 class TextColumn(SortedColumnMixin, tables.Column):
-    pass
+    def cell(self, value, record):
+        if value in (None, ""):
+            return EMPTY_CELL
+        return f"<td>{conditional_escape(value)}</td>"
 
 
 class NumberColumn(SortedColumnMixin, tables.Column):
@@ -90,13 +102,19 @@ class NumberColumn(SortedColumnMixin, tables.Column):
         self.decimals = decimals
         super().__init__(*args, **kwargs)
 
-    def render(self, value):
-        return f"{value * self.factor:.{self.decimals}f}"
+    def cell(self, value, record):
+        if value is None:
+            return EMPTY_CELL
+        return f'<td class="num">{value * self.factor:.{self.decimals}f}</td>'
 
 
 class NameColumn(TextColumn):
-    def render(self, value, record):
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+    def cell(self, value, record):
+        return format_html(
+            '<td class="name"><a href="{}">{}</a></td>',
+            record.get_absolute_url(),
+            value,
+        )
 
 
 def _tooltip(text):
@@ -125,8 +143,40 @@ def csv_column(column):
     )
 
 
+def _value(record, path):
+    for part in path:
+        if record is None:
+            return None
+        record = getattr(record, part)
+    return record
+
+
 class BaseCandidateTable(tables.Table):
     """Context columns that are not in `_final.csv`."""
+
+    def body_html(self):
+        """The `<tr>` rows of the current page as one HTML string."""
+        columns = [
+            (bound.column, str(bound.accessor).replace(".", "__").split("__"))
+            for bound in self.columns
+        ]
+        rows = [
+            "<tr>"
+            + "".join(
+                column.cell(_value(record, path), record) for column, path in columns
+            )
+            + "</tr>"
+            for record in self.page.object_list.data
+        ]
+        if not rows:
+            rows = [
+                format_html(
+                    '<tr><td colspan="{}" class="empty-text">{}</td></tr>',
+                    len(columns),
+                    self.empty_text,
+                )
+            ]
+        return mark_safe("\n".join(rows))
 
     project = TextColumn(
         sort_key="project",
