@@ -164,12 +164,14 @@ class CandidateFilterSet(django_filters.FilterSet):
         method="skip",
         empty_label=None,
         label="Unit",
+        widget=forms.Select(attrs={"data-default": "arcsec"}),
     )
     cone_target = django_filters.ChoiceFilter(
         choices=CONE_TARGET_CHOICES,
         method="skip",
         empty_label=None,
         label="Around",
+        widget=forms.Select(attrs={"data-default": "candidate"}),
     )
     rating_status = django_filters.ChoiceFilter(
         choices=RATING_STATUS_CHOICES,
@@ -206,6 +208,7 @@ class CandidateFilterSet(django_filters.FilterSet):
         method="skip",
         label="Beams",
         choices=BEST_BEAM_CHOICES,
+        widget=forms.Select(attrs={"data-default": "on"}),
         required=False,
     )
 

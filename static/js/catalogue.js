@@ -2,11 +2,13 @@
 (function () {
   "use strict";
 
-  // Leave empty fields out of the query string so shared URLs stay short.
+  // Leave empty and default-valued fields out of the query string so shared
+  // URLs stay short (the server applies the same defaults).
   document.querySelectorAll("form[data-catalogue-filter]").forEach(function (form) {
     form.addEventListener("submit", function () {
       form.querySelectorAll("input, select").forEach(function (field) {
-        if (field.name && field.value === "") field.disabled = true;
+        if (!field.name) return;
+        if (field.value === "" || field.value === field.dataset.default) field.disabled = true;
       });
     });
   });
