@@ -131,9 +131,11 @@ def test_column_choice_is_remembered_per_user(client, alice, catalogue):
 
 def test_column_chooser_never_redirects_off_site(client, alice, catalogue):
     response = client.post(
-        reverse("catalogue:columns"), {"columns": ["ra"], "query": "//evil.example"}
+        reverse("catalogue:columns"),
+        {"columns": ["ra"], "query": "//evil.example\r\nSet-Cookie: x=1"},
     )
     assert response["Location"].startswith(f"{LIST_URL}?")
+    assert "\n" not in response["Location"]
 
 
 def test_column_chooser_is_post_only_and_needs_login(client, catalogue):
