@@ -92,10 +92,6 @@ class RangeBoundFilter(django_filters.Filter):
 
     field_class = forms.FloatField
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"step": "any"}))
-        super().__init__(*args, **kwargs)
-
 
 def range_filters():
     """`<column>_min` / `<column>_max` filters for every numeric column."""
