@@ -15,9 +15,11 @@ Every step is idempotent: the same input again changes nothing.
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .best_beam import recompute_best_beams
@@ -35,6 +37,9 @@ from .pipeline_files import (
 )
 
 LIGHTCURVE_FIELDS = ("times_mjd", "peak_flux_jy", "local_rms_jy")
+# API requests of one user for one observation within this time of the first
+# one count as one upload (one `Upload` row), however many requests it takes.
+UPLOAD_SESSION = timedelta(hours=2)
 
 
 @dataclass
@@ -345,13 +350,89 @@ def ingest_directory(
         report(f"beam {beam_index:02d}: {len(files)} files checked")
     recompute_best_beams(observation)
     if summary.changed_anything:
-        Upload.objects.create(
-            observation=observation,
-            user=user,
-            via=via,
+        record_upload(
+            observation,
+            user,
+            via,
             beams=summary.beams,
             candidates=summary.candidates_created + summary.candidates_updated,
             files=summary.files_stored,
         )
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def record_upload(observation, user, via, beams=0, candidates=0, files=0):
+    """Record who changed what in `observation`; no row when nothing changed.
+
+    The many requests of one API upload add up in one `Upload` row: a
+    request within `UPLOAD_SESSION` of the start of the same user's last API
+    upload of the same observation is counted into that row.
+    """
+    if not (beams or candidates or files):
+        return None
+    if via == Upload.Via.API:
+        recent = (
+            Upload.objects.select_for_update()
+            .filter(
+                observation=observation,
+                user=user,
+                via=via,
+                created_at__gte=timezone.now() - UPLOAD_SESSION,
+            )
+            .first()
+        )
+        if recent is not None:
+            recent.beams += beams
+            recent.candidates += candidates
+            recent.files += files
+            recent.save(update_fields=["beams", "candidates", "files"])
+            return recent
+    return Upload.objects.create(
+        observation=observation,
+        user=user,
+        via=via,
+        beams=beams,
+        candidates=candidates,
+        files=files,
+    )
+
+
+def ingest_beam_tables(observation, tables, user=None, via=Upload.Via.API):
+    """Write one beam's tables, refresh best beams and record the upload.
+
+    All in one transaction: the beam's rows, the best-beam flags and the
+    `Upload` row are committed together or not at all.
+    """
+    with transaction.atomic():
+        result = write_beam_tables(observation, tables)
+        changed = result["created"] + result["updated"]
+        if changed:
+            recompute_best_beams(observation)
+        record_upload(
+            observation, user, via, beams=int(bool(changed)), candidates=changed
+        )
+    return result
+
+
+def ingest_file(
+    observation, pipeline_file, data, filename, user=None, via=Upload.Via.API
+):
+    """Validate and store one beam or candidate file; returns (FileCheck, written).
+
+    Candidate files must name a candidate already in the beam. Raises
+    `IngestError` (nothing stored) on bad content.
+    """
+    known = None
+    if pipeline_file.target == "candidate":
+        known = set(
+            Candidate.objects.filter(
+                observation=observation, beam__index=pipeline_file.beam_index
+            ).values_list("name", flat=True)
+        )
+    check = validate_file(pipeline_file, data, filename, known)
+    with transaction.atomic():
+        written = store_file(observation, pipeline_file, data, check, filename)
+        if written:
+            record_upload(observation, user, via, files=1)
+    return check, written

@@ -246,3 +246,6 @@ class Upload(models.Model):
 
     def __str__(self):
         return f"{self.observation} by {self.user} via {self.via} at {self.created_at}"
+
+
+from .token_models import UploadToken  # noqa: E402,F401  (model of this app)
