@@ -12,6 +12,7 @@ upload client all call these functions:
 Every step is idempotent: the same input again changes nothing.
 """
 
+import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .best_beam import recompute_best_beams
-from .columns import COLUMN_NAMES
+from .bulk_copy import can_copy, copy_rows
+from .columns import COLUMN_NAMES, NUMERIC_COLUMNS
 from .csv_tables import parse_final_csv, parse_lightcurves
 from .errors import IngestError
 from .files import store_beam_file, store_candidate_file, validate_content
@@ -37,6 +39,7 @@ from .pipeline_files import (
 )
 
 LIGHTCURVE_FIELDS = ("times_mjd", "peak_flux_jy", "local_rms_jy")
+NULLABLE_COLUMNS = [column.name for column in NUMERIC_COLUMNS]
 # API requests of one user for one observation within this time of the first
 # one count as one upload (one `Upload` row), however many requests it takes.
 UPLOAD_SESSION = timedelta(hours=2)
@@ -135,8 +138,9 @@ def write_beam_tables(observation, tables):
     """Upsert one beam's candidates and light curves in one transaction.
 
     Rows are matched on the natural key (beam, name); identical rows are left
-    untouched. Returns {"created", "updated", "unchanged"} counts and the
-    beam. Candidates absent from a re-sent CSV are kept (they may carry
+    untouched. Returns {"created", "updated", "unchanged"} counts, the
+    beam and "changed_positions" (old and new (ra, dec) of changed rows,
+    deg). Candidates absent from a re-sent CSV are kept (they may carry
     ratings).
     """
     with transaction.atomic():
@@ -149,19 +153,22 @@ def write_beam_tables(observation, tables):
                 "id", *COLUMN_NAMES
             )
         }
-        to_create, to_update, unchanged = [], [], 0
+        to_create, to_update, unchanged, moved = [], [], 0, []
         for row in tables.rows:
             values = _candidate_values(row)
             current = existing.get(row["name"])
             if current is None:
-                to_create.append(
-                    Candidate(beam=beam, observation=observation, **values)
-                )
+                to_create.append(values)
+                moved.append((values["ra"], values["dec"]))
             elif any(current[name] != values[name] for name in COLUMN_NAMES):
                 to_update.append(Candidate(id=current["id"], **values))
+                moved += [
+                    (current["ra"], current["dec"]),
+                    (values["ra"], values["dec"]),
+                ]
             else:
                 unchanged += 1
-        Candidate.objects.bulk_create(to_create, batch_size=2000)
+        _create_candidates(beam, to_create)
         Candidate.objects.bulk_update(
             to_update,
             [name for name in COLUMN_NAMES if name != "name"],
@@ -173,20 +180,63 @@ def write_beam_tables(observation, tables):
         "created": len(to_create),
         "updated": len(to_update),
         "unchanged": unchanged,
+        "changed_positions": moved,
     }
+
+
+def _create_candidates(beam, rows):
+    """Insert new candidates (dicts of column values) of `beam`: COPY on
+    PostgreSQL, `bulk_create` elsewhere. New rows start as best beam."""
+    if not can_copy():
+        Candidate.objects.bulk_create(
+            [
+                Candidate(beam=beam, observation_id=beam.observation_id, **values)
+                for values in rows
+            ],
+            batch_size=2000,
+        )
+        return
+    copy_rows(
+        Candidate,
+        [*COLUMN_NAMES, "beam_id", "observation_id", "is_best_beam"],
+        (
+            [
+                *(values[name] for name in COLUMN_NAMES),
+                beam.id,
+                beam.observation_id,
+                True,
+            ]
+            for values in rows
+        ),
+        null_columns=NULLABLE_COLUMNS,
+    )
+
+
+def _create_lightcurves(rows):
+    """Insert new light curves, rows of (candidate id, times, fluxes, rms)."""
+    if not can_copy():
+        Lightcurve.objects.bulk_create(
+            [
+                Lightcurve(candidate_id=row[0], **dict(zip(LIGHTCURVE_FIELDS, row[1:])))
+                for row in rows
+            ],
+            batch_size=1000,
+        )
+        return
+    copy_rows(
+        Lightcurve,
+        ["candidate_id", *LIGHTCURVE_FIELDS],
+        ([row[0], *map(json.dumps, row[1:])] for row in rows),
+    )
 
 
 def _write_lightcurves(beam, lightcurves):
     if not lightcurves:
         return
-    ids = dict(
-        Candidate.objects.filter(beam=beam, name__in=list(lightcurves)).values_list(
-            "name", "id"
-        )
-    )
+    ids = dict(Candidate.objects.filter(beam=beam).values_list("name", "id"))
     existing = {
         lc["candidate_id"]: lc
-        for lc in Lightcurve.objects.filter(candidate_id__in=list(ids.values())).values(
+        for lc in Lightcurve.objects.filter(candidate__beam=beam).values(
             "candidate_id", *LIGHTCURVE_FIELDS
         )
     }
@@ -196,10 +246,12 @@ def _write_lightcurves(beam, lightcurves):
         candidate_id = ids[name]
         current = existing.get(candidate_id)
         if current is None:
-            to_create.append(Lightcurve(candidate_id=candidate_id, **values))
+            to_create.append(
+                (candidate_id, *(values[key] for key in LIGHTCURVE_FIELDS))
+            )
         elif any(current[key] != values[key] for key in LIGHTCURVE_FIELDS):
             to_update.append(Lightcurve(candidate_id=candidate_id, **values))
-    Lightcurve.objects.bulk_create(to_create, batch_size=1000)
+    _create_lightcurves(to_create)
     Lightcurve.objects.bulk_update(to_update, list(LIGHTCURVE_FIELDS), batch_size=500)
 
 
@@ -408,7 +460,7 @@ def ingest_beam_tables(observation, tables, user=None, via=Upload.Via.API):
         result = write_beam_tables(observation, tables)
         changed = result["created"] + result["updated"]
         if changed:
-            recompute_best_beams(observation)
+            recompute_best_beams(observation, result["changed_positions"])
         record_upload(
             observation, user, via, beams=int(bool(changed)), candidates=changed
         )

@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from catalogue import ingest
+from catalogue.best_beam import recompute_best_beams
 from catalogue.ingest import ingest_directory
 from catalogue.models import Beam, Candidate, Lightcurve, Observation, Upload
 from tests.catalogue.api_support import (
@@ -210,7 +212,7 @@ def test_failure_inside_the_transaction_leaves_no_row_of_the_beam(
         assert Candidate.objects.filter(beam__index=0).exists()  # mid-transaction
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(Lightcurve.objects, "bulk_create", explode)
+    monkeypatch.setattr(ingest, "_create_lightcurves", explode)
     before = snapshot()
     client = Client(raise_request_exception=False)
 
@@ -220,3 +222,39 @@ def test_failure_inside_the_transaction_leaves_no_row_of_the_beam(
     assert response.json()["error"].startswith("internal server error")
     assert snapshot() == before
     assert not Beam.objects.exists()
+
+
+def test_best_beams_follow_a_moved_candidate(client, auth, demo_dir, media_root):
+    """Each beam request recomputes only the groups near the changed rows; the
+    flags must equal a full recompute, also when a candidate leaves a group."""
+    upload_directory(client, auth, demo_dir)
+    observation = Observation.objects.get(sbid=DEMO_SBID)
+    assert recompute_best_beams(observation) == 0
+    shared = [
+        c
+        for c in Candidate.objects.filter(beam__index=1)
+        if Candidate.objects.filter(
+            beam__index=0,
+            ra__range=(c.ra - 1e-3, c.ra + 1e-3),
+            dec__range=(c.dec - 1e-3, c.dec + 1e-3),
+        ).exists()
+    ]
+    assert shared, "the demo has candidates seen in both beams"
+    final = demo_dir / f"{DEMO_SBID}_beam01_final.csv"
+    final.write_text(
+        replace_value("dec", "-40.0", row_index=_row_of(final, shared[0].name))(
+            final.read_text()
+        )
+    )
+
+    response = client.post(tables_url(1), table_parts(demo_dir, 1), **auth)
+
+    assert response.json()["updated"] == 1
+    assert recompute_best_beams(observation) == 0  # nothing left to fix
+    moved = Candidate.objects.get(beam__index=1, name=shared[0].name)
+    assert moved.dec == -40.0 and moved.is_best_beam
+
+
+def _row_of(final_csv, name):
+    names = [line.split(",")[1] for line in final_csv.read_text().splitlines()[1:]]
+    return names.index(name)
