@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from catalogue import ingest
+from catalogue import beam_tables
 from catalogue.best_beam import recompute_best_beams
 from catalogue.ingest import ingest_directory
 from catalogue.models import Beam, Candidate, Lightcurve, Observation, Upload
@@ -212,7 +212,7 @@ def test_failure_inside_the_transaction_leaves_no_row_of_the_beam(
         assert Candidate.objects.filter(beam__index=0).exists()  # mid-transaction
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest, "_create_lightcurves", explode)
+    monkeypatch.setattr(beam_tables, "_create_lightcurves", explode)
     before = snapshot()
     client = Client(raise_request_exception=False)
 
