@@ -273,3 +273,6 @@ class CataloguePreference(models.Model):
 
     def __str__(self):
         return f"catalogue preferences of {self.user}"
+
+
+from .token_models import UploadToken  # noqa: E402,F401  (model of this app)

@@ -30,6 +30,8 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("catalogue/", include("catalogue.urls")),
+    path("api/v1/", include("catalogue.api_urls")),
+    path("tokens/", include("catalogue.token_urls")),
     path("", include("rating.urls")),
     re_path(r"^media/(?P<path>.+)$", protected_media, name="protected_media"),
     path("django-admin/", admin.site.urls),
