@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from rating.models import save_rating
@@ -78,8 +79,7 @@ def test_home_page_quick_links(client, rater, home):
     html = client.get("/").content.decode()
 
     assert 'href="/catalogue/"' in html
-    # Until "rate next" exists, the catalogue of unrated candidates stands in.
-    assert 'href="/catalogue/?rating_status=unrated_by_me"' in html
+    assert f'href="{reverse("rating:rate_next")}"' in html
 
 
 @pytest.mark.django_db

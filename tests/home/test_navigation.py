@@ -55,7 +55,7 @@ def test_header_and_footer_on_wagtail_and_django_pages(client, rater, menu_pages
     assert '<footer class="site-footer">' in html
     links = dict((text, href) for href, text in nav_links(html))
     assert links["Catalogue"] == reverse("catalogue:list")
-    assert links["Rate next"] == "/catalogue/?rating_status=unrated_by_me"
+    assert links["Rate next"] == reverse("rating:rate_next")
     assert links["The survey"] == "/survey/"
     assert reverse("password_change") in html
     assert f'action="{reverse("logout")}"' in html

@@ -97,7 +97,7 @@ def test_query_count_is_pinned_and_the_same_for_a_bare_and_a_rich_candidate(
         5, beam=demo_candidate.beam, ra=demo_candidate.ra, dec=demo_candidate.dec
     )
     page(rater_client, demo_candidate)  # warm the preview caches
-    with django_assert_max_num_queries(11) as rich_queries:
+    with django_assert_max_num_queries(15) as rich_queries:
         response = page(rater_client, demo_candidate, "?radius=3600")
 
     assert response.status_code == 200
