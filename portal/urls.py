@@ -30,6 +30,8 @@ urlpatterns = [
     ),
     path("catalogue/", include("catalogue.urls")),
     path("", include("rating.urls")),
+    path("ratings/", include("rating.summary_urls")),
+    path("site-admin/", include("catalogue.siteadmin_urls")),
     re_path(r"^media/(?P<path>.+)$", protected_media, name="protected_media"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),

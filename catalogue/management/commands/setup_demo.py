@@ -37,6 +37,7 @@ class Command(BaseCommand):
             user=DEMO_USERNAME,
             stdout=self.stdout,
         )
+        call_command("make_demo_ratings", project=DEMO_PROJECT, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo login: username '{DEMO_USERNAME}', password '{DEMO_PASSWORD}'"
