@@ -24,18 +24,23 @@ class RatingFilter(django_filters.FilterSet):
     """Project, observation, user, label, tag and a date range (last change)."""
 
     project = django_filters.ModelChoiceFilter(
+        label="Project",
         field_name="candidate__observation__project",
         queryset=Project.objects.all(),
         to_field_name="slug",
         empty_label="All projects",
     )
     observation = django_filters.ModelChoiceFilter(
+        label="Observation",
         field_name="candidate__observation",
         queryset=Observation.objects.select_related("project"),
         empty_label="All observations",
     )
     user = django_filters.ModelChoiceFilter(
-        queryset=rated_users, to_field_name="username", empty_label="All raters"
+        label="Rater",
+        queryset=rated_users,
+        to_field_name="username",
+        empty_label="All raters",
     )
     label = django_filters.ChoiceFilter(choices=Label.choices, empty_label="Any label")
     tag = django_filters.ModelChoiceFilter(

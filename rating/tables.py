@@ -28,6 +28,7 @@ class RatingTable(tables.Table):
     """Current ratings with their candidate, rater, label, tag and notes."""
 
     candidate = tables.Column(
+        "Candidate",
         accessor="candidate__name",
         linkify=lambda record: record.candidate.get_absolute_url(),
         order_by=("candidate__name", "id"),
@@ -41,6 +42,7 @@ class RatingTable(tables.Table):
         ),
     )
     beam = tables.Column(
+        "Beam",
         accessor="candidate__beam__index",
         order_by=("candidate__beam__index", "id"),
         attrs={"td": {"class": "num"}},
@@ -61,7 +63,7 @@ class RatingTable(tables.Table):
         "Rater", accessor="user__username", order_by=("user__username", "id")
     )
     label = LabelColumn(order_by=("label", "id"))
-    tag = tables.Column(accessor="tag__name", order_by=("tag__name", "id"))
+    tag = tables.Column("Tag", accessor="tag__name", order_by=("tag__name", "id"))
     notes = tables.Column(orderable=False, attrs={"td": {"class": "notes"}})
     updated_at = tables.DateTimeColumn(
         verbose_name="Rated", format="Y-m-d H:i", order_by=("updated_at", "id")
