@@ -73,7 +73,7 @@ def filter_disputed(candidates, threshold=DISPUTED_AGREEMENT):
 
 
 def _majority_label():
-    """The label with a strict majority of the counts; NULL on a tie or no ratings."""
+    """The label counted more often than each other one; NULL on a tie or no ratings."""
     whens = []
     for label, field in LABEL_COUNT_FIELDS.items():
         beats_others = Q(**{f"{field}__gt": 0})

@@ -253,7 +253,7 @@ def training_set_votable(ratings):
     table["agreement"].description = "Share of raters who chose the consensus label"
     table[
         "consensus_label"
-    ].description = "Strict-majority label of the selected ratings (empty on a tie)"
+    ].description = "Most chosen label of the selected ratings (empty on a tie)"
     spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024**2)
     table.write(spool, format="votable")
     spool.seek(0)
