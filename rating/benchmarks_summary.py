@@ -25,3 +25,14 @@ def bench_ratings_consensus(ctx):
 def bench_ratings_disputed(ctx):
     """`/ratings/consensus/?disputed=1`: candidates below the agreement threshold."""
     return ctx.time_get(reverse("ratings:consensus") + "?disputed=1")
+
+
+def bench_ratings_zip_export(ctx):
+    """`ratings.zip` of all 100,000 ratings, streamed to the end."""
+    return ctx.time_get(reverse("ratings:zip"), repeat=3, stream=True)
+
+
+def bench_training_set_csv_export(ctx):
+    """Training set CSV: every rated candidate's features + consensus."""
+    url = reverse("ratings:training_set", args=["csv"])
+    return ctx.time_get(url, repeat=3, stream=True)

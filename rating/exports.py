@@ -9,10 +9,14 @@ writes whole tables), then streamed from there.
 """
 
 import csv
-import tempfile
+import io
+import math
+import re
 import zipfile
+from xml.sax.saxutils import escape
 
 import numpy as np
+from astropy.io.votable import from_table
 from astropy.table import Table
 from django.db.models import Count
 
@@ -88,12 +92,9 @@ class _Lines:
         return text
 
 
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+DATETIME_COLUMNS = tuple(
+    index for index, (name, _) in enumerate(RATING_FIELDS) if name.endswith("_at")
+)
 
 
 def ratings_csv_lines(ratings):
@@ -108,7 +109,10 @@ def ratings_csv_lines(ratings):
         .iterator(chunk_size=CHUNK)
     )
     for number, row in enumerate(rows, start=1):
-        writer.writerow(_csv_cell(value) for value in row)
+        row = list(row)  # csv writes None as an empty cell; dates as ISO 8601
+        for index in DATETIME_COLUMNS:
+            row[index] = row[index].isoformat()
+        writer.writerow(row)
         if number % CHUNK == 0:
             yield lines.take()
     yield lines.take()
@@ -208,44 +212,31 @@ def training_set_csv_stream(ratings):
     for number, (identity, features, consensus) in enumerate(
         _training_rows(ratings), start=1
     ):
-        writer.writerow(
-            [_csv_cell(v) for v in identity + features]
-            + [_csv_cell(v) for v in consensus]
-        )
+        writer.writerow((*identity, *features, *consensus))  # None → empty cell
         if number % CHUNK == 0:
             yield lines.take()
     yield lines.take()
 
 
-def _votable_column(name, kind, values):
-    if kind == "str":
-        return np.array(["" if v is None else str(v) for v in values], dtype=str)
-    if kind == "int":
-        return np.ma.masked_array(
-            [0 if v is None else v for v in values],
-            mask=[v is None for v in values],
-            dtype=np.int64,
-        )
-    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+IDENTITY_KINDS = ("int", "str", "str", "int")
+CONSENSUS_KINDS = ("int", "int", "int", "int", "str", "float")
+NUMPY_KINDS = {"int": np.int64, "float": np.float64, "str": str}
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def training_set_votable(ratings):
-    """The training set as a VOTable (a rewound temporary file, for streaming)."""
-    rows = list(_training_rows(ratings))
-    identity_kinds = ("int", "str", "str", "int")
-    consensus_kinds = ("int", "int", "int", "int", "str", "float")
+def _votable_frame():
+    """The VOTable text before and after the rows (FIELDs with units, help)."""
     table = Table()
     columns = (
-        [(name, kind, "", "") for name, kind in zip(IDENTITY_HEADER, identity_kinds)]
+        [(name, kind, "", "") for name, kind in zip(IDENTITY_HEADER, IDENTITY_KINDS)]
         + [(c.name, c.kind, c.unit, c.help) for c in FINAL_CSV_COLUMNS]
         + [
             (name, kind, "", "")
-            for name, kind in zip(CONSENSUS_HEADER, consensus_kinds)
+            for name, kind in zip(CONSENSUS_HEADER, CONSENSUS_KINDS)
         ]
     )
-    flat = [identity + features + consensus for identity, features, consensus in rows]
-    for index, (name, kind, unit, help_text) in enumerate(columns):
-        table[name] = _votable_column(name, kind, [row[index] for row in flat])
+    for name, kind, unit, help_text in columns:
+        table[name] = np.array([], dtype=NUMPY_KINDS[kind])
         if unit in VO_UNITS:
             table[name].unit = VO_UNITS[unit]
         if help_text:
@@ -254,7 +245,41 @@ def training_set_votable(ratings):
     table[
         "consensus_label"
     ].description = "Most chosen label of the selected ratings (empty on a tie)"
-    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024**2)
-    table.write(spool, format="votable")
-    spool.seek(0)
-    return spool
+    votable = from_table(table)
+    for field in votable.get_first_table().fields:
+        if field.datatype in {"char", "unicodeChar"}:
+            field.arraysize = "*"
+    buffer = io.BytesIO()
+    votable.to_xml(buffer)
+    text = buffer.getvalue().decode("utf-8")
+    cut = text.rindex("</TABLE>")
+    return text[:cut] + "<DATA><TABLEDATA>\n", "</TABLEDATA></DATA>\n" + text[cut:]
+
+
+def _td(value):
+    """One TABLEDATA cell; NULL and non-finite numbers are empty cells."""
+    if value is None:
+        return "<TD/>"
+    if isinstance(value, float):
+        return f"<TD>{value!r}</TD>" if math.isfinite(value) else "<TD/>"
+    if isinstance(value, str):
+        return f"<TD>{escape(XML_ILLEGAL.sub('', value))}</TD>"
+    return f"<TD>{value}</TD>"
+
+
+def training_set_votable_stream(ratings):
+    """The training set as VOTable 1.4 TABLEDATA, CHUNK rows per piece.
+
+    astropy writes the header (FIELD types, units, descriptions); the rows
+    are written here so the file streams instead of being built in memory.
+    """
+    head, tail = _votable_frame()
+    yield head
+    rows = []
+    for identity, features, consensus in _training_rows(ratings):
+        cells = "".join(_td(value) for value in (*identity, *features, *consensus))
+        rows.append(f"<TR>{cells}</TR>\n")
+        if len(rows) == CHUNK:
+            yield "".join(rows)
+            rows = []
+    yield "".join(rows) + tail

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Concat
 from django.http import (
-    FileResponse,
     Http404,
     HttpResponseRedirect,
     StreamingHttpResponse,
@@ -27,7 +26,11 @@ from catalogue.models import Candidate
 from portal.staff import StaffRequiredMixin
 
 from .consensus import DISPUTED_AGREEMENT, consensus_of_ratings, disputed_of_ratings
-from .exports import ratings_zip_stream, training_set_csv_stream, training_set_votable
+from .exports import (
+    ratings_zip_stream,
+    training_set_csv_stream,
+    training_set_votable_stream,
+)
 from .filters import RatingFilter
 from .models import Rating
 from .summary import summary_figures
@@ -139,8 +142,8 @@ class TrainingSetView(LoginRequiredMixin, View):
             )
             filename = f"training-set-{stamp}.csv"
         elif fmt == "votable":
-            response = FileResponse(
-                training_set_votable(ratings),
+            response = StreamingHttpResponse(
+                training_set_votable_stream(ratings),
                 content_type="application/x-votable+xml",
             )
             filename = f"training-set-{stamp}.vot"

@@ -93,6 +93,7 @@ def test_training_set_votable(client, rated, rater):
     client.force_login(rater)
     response = client.get(reverse("ratings:training_set", args=["votable"]))
     assert response.status_code == 200
+    assert response.streaming
     table = parse_single_table(io.BytesIO(_body(response))).to_table()
     assert len(table) == 3
     assert set(COLUMN_NAMES) <= set(table.colnames)
@@ -100,6 +101,11 @@ def test_training_set_votable(client, rated, rater):
     assert str(table["peak_map"].unit) == "Jy"
     labels = dict(zip(table["name"], table["consensus_label"], strict=True))
     assert labels["J000001-000001"] == "true"
+    assert labels["J000002-000002"] == ""
+    assert table["peak_map"][0] == pytest.approx(0.004)
+    assert table["deep_num"].mask.all()  # NULL in the database → masked
+    assert table["md_deep"].mask.all()
+    assert table["ra"].description.startswith("Right ascension")
 
 
 def test_unknown_training_set_format_is_404(client, rated, rater):
