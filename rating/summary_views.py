@@ -172,7 +172,8 @@ class RatingDeleteView(StaffRequiredMixin, DeleteView):
         description = (
             f"Deleted rating of {rating.candidate} ({rating.candidate.observation}) "
             f"by {rating.user}: label {rating.label}, "
-            f"tag {rating.tag or '-'}, notes {rating.notes!r}"
+            f"tag {rating.tag or '-'}, "
+            + (f"notes {rating.notes!r}" if rating.notes else "no notes")
         )
         with transaction.atomic():
             LogEntry.objects.log_actions(
