@@ -1,7 +1,5 @@
 """The ratings summary and a staff deletion in real Chromium."""
 
-import os
-
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
@@ -23,8 +21,9 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def page(live_server):
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+def chromium_page(live_server, monkeypatch):
+    # Playwright's sync API runs an event loop; the test still reads the DB.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -36,8 +35,9 @@ def page(live_server):
 
 
 def test_staff_filter_then_delete_a_rating(
-    page, live_server, transactional_db, rated, staff
+    chromium_page, live_server, transactional_db, rated, staff
 ):
+    page = chromium_page
     page.goto(live_server.url + reverse("login"))
     page.fill("input[name=username]", "staff")
     page.fill("input[name=password]", PASSWORD)
