@@ -33,6 +33,8 @@ urlpatterns = [
     path("api/v1/", include("catalogue.api_urls")),
     path("tokens/", include("catalogue.token_urls")),
     path("", include("rating.urls")),
+    path("ratings/", include("rating.summary_urls")),
+    path("site-admin/", include("catalogue.siteadmin_urls")),
     re_path(r"^media/(?P<path>.+)$", protected_media, name="protected_media"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),

@@ -6,7 +6,19 @@ chose that label. "Disputed" means at least two raters and agreement below
 `DISPUTED_AGREEMENT`.
 """
 
-from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 
 from .models import Label, Rating
@@ -58,3 +70,44 @@ def filter_disputed(candidates, threshold=DISPUTED_AGREEMENT):
     """Candidates with ≥ 2 raters whose agreement is below `threshold`."""
     counted = annotate_label_counts(candidates).filter(n_raters__gte=2)
     return counted.alias(top_share=_top_share()).filter(top_share__lt=threshold)
+
+
+def _majority_label():
+    """The label counted more often than each other one; NULL on a tie or no ratings."""
+    whens = []
+    for label, field in LABEL_COUNT_FIELDS.items():
+        beats_others = Q(**{f"{field}__gt": 0})
+        for other in LABEL_COUNT_FIELDS.values():
+            if other != field:
+                beats_others &= Q(**{f"{field}__gt": F(other)})
+        whens.append(When(beats_others, then=Value(label)))
+    return Case(*whens, default=Value(None), output_field=CharField())
+
+
+def consensus_of_ratings(ratings):
+    """One row per candidate rated in `ratings` (a `Rating` queryset).
+
+    Rows are dicts with `candidate`, `n_raters`, `n_true`, `n_false`,
+    `n_unsure`, `consensus` (majority label or None on a tie) and
+    `agreement` (0–1), computed by one GROUP BY over the given ratings, so
+    the consensus reflects exactly the ratings a filter selected.
+    """
+    return (
+        ratings.order_by()
+        .values("candidate")
+        .annotate(
+            n_raters=Count("id"),
+            **{
+                field: Count("id", filter=Q(label=label))
+                for label, field in LABEL_COUNT_FIELDS.items()
+            },
+        )
+        .annotate(agreement=_top_share(), consensus=_majority_label())
+    )
+
+
+def disputed_of_ratings(ratings, threshold=DISPUTED_AGREEMENT):
+    """`consensus_of_ratings` rows with ≥ 2 raters and agreement below `threshold`."""
+    return consensus_of_ratings(ratings).filter(
+        n_raters__gte=2, agreement__lt=threshold
+    )

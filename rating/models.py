@@ -68,7 +68,9 @@ class Rating(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["user", "candidate"], name="rating_user_candidate")
+            models.Index(fields=["user", "candidate"], name="rating_user_candidate"),
+            # Newest-first listing and date-range filters of /ratings/.
+            models.Index(fields=["updated_at", "id"], name="rating_updated_at"),
         ]
 
     def __str__(self):

@@ -38,6 +38,7 @@ class Command(BaseCommand):
             stdout=self.stdout,
         )
         call_command("setup_demo_pages", stdout=self.stdout)
+        call_command("make_demo_ratings", project=DEMO_PROJECT, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo login: username '{DEMO_USERNAME}', password '{DEMO_PASSWORD}'"
