@@ -53,3 +53,8 @@ bench: venv ## Benchmarks on PostgreSQL (1M candidates, 100k ratings) → var/be
 		$(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=portal.settings.bench \
 		$(PY) manage.py bench $(BENCH_ARGS)
+
+LOAD_ARGS ?=
+
+load: venv ## 50 simulated raters for 60 s against gunicorn + PostgreSQL → var/load/load.json
+	$(PY) tests/load/run_load.py $(LOAD_ARGS)
