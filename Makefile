@@ -54,6 +54,85 @@ bench: venv ## Benchmarks on PostgreSQL (1M candidates, 100k ratings) → var/be
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=portal.settings.bench \
 		$(PY) manage.py bench $(BENCH_ARGS)
 
+# ---------------------------------------------------------------------------
+# Deployment with docker compose (README "Deployment"). Each flavour layers
+# compose files from docker/; settings and secrets come from $(ENV_FILE).
+#   make prod LOCAL_VOLUMES=1   keep media and database in host folders
+#   make logs FLAVOUR=staging SERVICE=web
+# ---------------------------------------------------------------------------
+DOCKER_COMPOSE ?= docker compose
+ENV_FILE ?= .env
+LOCAL_VOLUMES ?=
+FLAVOUR ?= prod
+SERVICE ?=
+BACKUP ?=
+BACKUP_STAMP := $(shell date -u +%Y%m%dT%H%M%SZ)
+BACKUP_DIR ?= backups/$(BACKUP_STAMP)
+
+COMPOSE_FILES_LOCAL := $(if $(filter 1 yes true,$(LOCAL_VOLUMES)),-f docker/compose.local-volumes.yml)
+COMPOSE_BASE := $(DOCKER_COMPOSE) --env-file $(ENV_FILE) -f docker/compose.base.yml
+COMPOSE_dev := $(strip $(COMPOSE_BASE) -f docker/compose.dev.yml $(COMPOSE_FILES_LOCAL))
+COMPOSE_prod := $(strip $(COMPOSE_BASE) -f docker/compose.prod.yml $(COMPOSE_FILES_LOCAL))
+COMPOSE_staging := $(strip $(COMPOSE_BASE) -f docker/compose.prod.yml \
+	-f docker/compose.staging.yml $(COMPOSE_FILES_LOCAL))
+COMPOSE_CMD = $(or $(COMPOSE_$(FLAVOUR)),$(error FLAVOUR must be dev, prod or staging))
+
+.PHONY: env-file dev dev-down prod prod-down staging staging-down cert-prod \
+	cert-staging logs migrate createsuperuser backup restore
+
+env-file:
+	@test -f $(ENV_FILE) || { echo "$(ENV_FILE) is missing: cp .env.example $(ENV_FILE) and edit it"; exit 1; }
+
+dev: env-file ## Docker dev stack: runserver on :8000, Firefly on :8080 (foreground)
+	$(COMPOSE_dev) up --build
+
+dev-down: env-file ## Stop the docker dev stack
+	$(COMPOSE_dev) down
+
+prod: env-file ## Build and start production (gunicorn, nginx TLS, certbot, autoheal)
+	$(COMPOSE_prod) up --build -d
+
+prod-down: env-file ## Stop production (volumes are kept)
+	$(COMPOSE_prod) down
+
+staging: env-file ## Build and start staging (production + [STAGING], STAGING_DOMAIN)
+	$(COMPOSE_staging) up --build -d
+
+staging-down: env-file ## Stop staging (volumes are kept)
+	$(COMPOSE_staging) down
+
+cert-prod: env-file ## Obtain the Let's Encrypt certificate for PORTAL_DOMAIN
+	$(COMPOSE_prod) up --build -d nginx
+	$(COMPOSE_prod) run --rm --entrypoint /bin/sh certbot /opt/portal/obtain-certificate.sh
+	$(COMPOSE_prod) exec nginx nginx -s reload
+
+cert-staging: env-file ## Obtain the Let's Encrypt certificate for STAGING_DOMAIN
+	$(COMPOSE_staging) up --build -d nginx
+	$(COMPOSE_staging) run --rm --entrypoint /bin/sh certbot /opt/portal/obtain-certificate.sh
+	$(COMPOSE_staging) exec nginx nginx -s reload
+
+logs: env-file ## Follow container logs (FLAVOUR=dev|prod|staging, SERVICE=web...)
+	$(COMPOSE_CMD) logs --follow --tail=200 $(SERVICE)
+
+migrate: env-file ## Apply database migrations in the running web container
+	$(COMPOSE_CMD) exec web python manage.py migrate --noinput
+
+createsuperuser: env-file ## Create a staff login in the running web container
+	$(COMPOSE_CMD) exec web python manage.py createsuperuser
+
+backup: env-file ## pg_dump + media archive into backups/<UTC time>/
+	mkdir -p $(BACKUP_DIR)
+	$(COMPOSE_CMD) exec -T db sh -c 'pg_dump --format=custom -U "$$POSTGRES_USER" "$$POSTGRES_DB"' > $(BACKUP_DIR)/portal.dump
+	$(COMPOSE_CMD) exec -T web tar -C /app/media -czf - . > $(BACKUP_DIR)/media.tar.gz
+	@echo "Backup written to $(BACKUP_DIR)"
+
+restore: env-file ## Replace database and media by BACKUP=backups/<UTC time>
+	@test -n "$(BACKUP)" -a -f "$(BACKUP)/portal.dump" -a -f "$(BACKUP)/media.tar.gz" || { echo "usage: make restore BACKUP=backups/<UTC time> (with portal.dump and media.tar.gz)"; exit 1; }
+	$(COMPOSE_CMD) stop web
+	$(COMPOSE_CMD) exec -T db sh -c 'pg_restore --clean --if-exists --no-owner -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"' < $(BACKUP)/portal.dump
+	$(COMPOSE_CMD) run --rm --no-deps -T -e MIGRATE_ON_START=false --entrypoint sh web -c 'find /app/media -mindepth 1 -delete && tar -C /app/media -xzf -' < $(BACKUP)/media.tar.gz
+	$(COMPOSE_CMD) up -d web
+
 LOAD_ARGS ?=
 
 load: venv ## 50 simulated raters for 60 s against gunicorn + PostgreSQL → var/load/load.json

@@ -15,17 +15,19 @@ Every step is idempotent: the same input again changes nothing.
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
+from .beam_tables import write_beam_tables
 from .best_beam import recompute_best_beams
-from .columns import COLUMN_NAMES
 from .csv_tables import parse_final_csv, parse_lightcurves
 from .errors import IngestError
 from .files import store_beam_file, store_candidate_file, validate_content
-from .models import Beam, Candidate, Lightcurve, Observation, Project, Upload
+from .models import Beam, Candidate, Observation, Project, Upload
 from .pipeline_files import (
     FINAL_CSV,
     LIGHTCURVE_PEAK_CSV,
@@ -34,7 +36,9 @@ from .pipeline_files import (
     classify,
 )
 
-LIGHTCURVE_FIELDS = ("times_mjd", "peak_flux_jy", "local_rms_jy")
+# API requests of one user for one observation within this time of the first
+# one count as one upload (one `Upload` row), however many requests it takes.
+UPLOAD_SESSION = timedelta(hours=2)
 
 
 @dataclass
@@ -120,82 +124,6 @@ def prepare_beam_tables(
     names = {row["name"] for row in rows}
     lightcurves = parse_lightcurves(peak_csv, peak_name, rms_csv, rms_name, names)
     return BeamTables(beam_index=beam_index, rows=rows, lightcurves=lightcurves)
-
-
-def _candidate_values(row):
-    return {name: row[name] for name in COLUMN_NAMES}
-
-
-def write_beam_tables(observation, tables):
-    """Upsert one beam's candidates and light curves in one transaction.
-
-    Rows are matched on the natural key (beam, name); identical rows are left
-    untouched. Returns {"created", "updated", "unchanged"} counts and the
-    beam. Candidates absent from a re-sent CSV are kept (they may carry
-    ratings).
-    """
-    with transaction.atomic():
-        beam, _ = Beam.objects.get_or_create(
-            observation=observation, index=tables.beam_index
-        )
-        existing = {
-            values["name"]: values
-            for values in Candidate.objects.filter(beam=beam).values(
-                "id", *COLUMN_NAMES
-            )
-        }
-        to_create, to_update, unchanged = [], [], 0
-        for row in tables.rows:
-            values = _candidate_values(row)
-            current = existing.get(row["name"])
-            if current is None:
-                to_create.append(
-                    Candidate(beam=beam, observation=observation, **values)
-                )
-            elif any(current[name] != values[name] for name in COLUMN_NAMES):
-                to_update.append(Candidate(id=current["id"], **values))
-            else:
-                unchanged += 1
-        Candidate.objects.bulk_create(to_create, batch_size=2000)
-        Candidate.objects.bulk_update(
-            to_update,
-            [name for name in COLUMN_NAMES if name != "name"],
-            batch_size=1000,
-        )
-        _write_lightcurves(beam, tables.lightcurves)
-    return {
-        "beam": beam,
-        "created": len(to_create),
-        "updated": len(to_update),
-        "unchanged": unchanged,
-    }
-
-
-def _write_lightcurves(beam, lightcurves):
-    if not lightcurves:
-        return
-    ids = dict(
-        Candidate.objects.filter(beam=beam, name__in=list(lightcurves)).values_list(
-            "name", "id"
-        )
-    )
-    existing = {
-        lc["candidate_id"]: lc
-        for lc in Lightcurve.objects.filter(candidate_id__in=list(ids.values())).values(
-            "candidate_id", *LIGHTCURVE_FIELDS
-        )
-    }
-    to_create, to_update = [], []
-    for name, data in lightcurves.items():
-        values = {name_: getattr(data, name_) for name_ in LIGHTCURVE_FIELDS}
-        candidate_id = ids[name]
-        current = existing.get(candidate_id)
-        if current is None:
-            to_create.append(Lightcurve(candidate_id=candidate_id, **values))
-        elif any(current[key] != values[key] for key in LIGHTCURVE_FIELDS):
-            to_update.append(Lightcurve(candidate_id=candidate_id, **values))
-    Lightcurve.objects.bulk_create(to_create, batch_size=1000)
-    Lightcurve.objects.bulk_update(to_update, list(LIGHTCURVE_FIELDS), batch_size=500)
 
 
 def validate_file(pipeline_file, data, filename, known_candidate_names=None):
@@ -345,13 +273,89 @@ def ingest_directory(
         report(f"beam {beam_index:02d}: {len(files)} files checked")
     recompute_best_beams(observation)
     if summary.changed_anything:
-        Upload.objects.create(
-            observation=observation,
-            user=user,
-            via=via,
+        record_upload(
+            observation,
+            user,
+            via,
             beams=summary.beams,
             candidates=summary.candidates_created + summary.candidates_updated,
             files=summary.files_stored,
         )
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def record_upload(observation, user, via, beams=0, candidates=0, files=0):
+    """Record who changed what in `observation`; no row when nothing changed.
+
+    The many requests of one API upload add up in one `Upload` row: a
+    request within `UPLOAD_SESSION` of the start of the same user's last API
+    upload of the same observation is counted into that row.
+    """
+    if not (beams or candidates or files):
+        return None
+    if via == Upload.Via.API:
+        recent = (
+            Upload.objects.select_for_update()
+            .filter(
+                observation=observation,
+                user=user,
+                via=via,
+                created_at__gte=timezone.now() - UPLOAD_SESSION,
+            )
+            .first()
+        )
+        if recent is not None:
+            recent.beams += beams
+            recent.candidates += candidates
+            recent.files += files
+            recent.save(update_fields=["beams", "candidates", "files"])
+            return recent
+    return Upload.objects.create(
+        observation=observation,
+        user=user,
+        via=via,
+        beams=beams,
+        candidates=candidates,
+        files=files,
+    )
+
+
+def ingest_beam_tables(observation, tables, user=None, via=Upload.Via.API):
+    """Write one beam's tables, refresh best beams and record the upload.
+
+    All in one transaction: the beam's rows, the best-beam flags and the
+    `Upload` row are committed together or not at all.
+    """
+    with transaction.atomic():
+        result = write_beam_tables(observation, tables)
+        changed = result["created"] + result["updated"]
+        if changed:
+            recompute_best_beams(observation, result["changed_positions"])
+        record_upload(
+            observation, user, via, beams=int(bool(changed)), candidates=changed
+        )
+    return result
+
+
+def ingest_file(
+    observation, pipeline_file, data, filename, user=None, via=Upload.Via.API
+):
+    """Validate and store one beam or candidate file; returns (FileCheck, written).
+
+    Candidate files must name a candidate already in the beam. Raises
+    `IngestError` (nothing stored) on bad content.
+    """
+    known = None
+    if pipeline_file.target == "candidate":
+        known = set(
+            Candidate.objects.filter(
+                observation=observation, beam__index=pipeline_file.beam_index
+            ).values_list("name", flat=True)
+        )
+    check = validate_file(pipeline_file, data, filename, known)
+    with transaction.atomic():
+        written = store_file(observation, pipeline_file, data, check, filename)
+        if written:
+            record_upload(observation, user, via, files=1)
+    return check, written

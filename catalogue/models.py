@@ -130,6 +130,18 @@ class Candidate(models.Model):
                 fields=["observation", "is_best_beam"], name="candidate_obs_best"
             ),
             models.Index(fields=["name"], name="candidate_name"),
+            # The default listing (best beam, newest first) and its deep pages:
+            # an index-only scan over ids instead of visiting every row skipped.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(is_best_beam=True),
+                name="candidate_best_beam_id",
+            ),
+            # Cone searches around the beam centre or the deep counterpart.
+            models.Index(fields=["beam_dec", "beam_ra"], name="candidate_beam_dec_ra"),
+            models.Index(
+                fields=["deep_dec_deg", "deep_ra_deg"], name="candidate_deep_dec_ra"
+            ),
         ]
 
     def __str__(self):
@@ -246,3 +258,21 @@ class Upload(models.Model):
 
     def __str__(self):
         return f"{self.observation} by {self.user} via {self.via} at {self.created_at}"
+
+
+class CataloguePreference(models.Model):
+    """A user's catalogue settings that outlive a URL: the chosen columns."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="catalogue_preference",
+    )
+    # Names of the catalogue table columns to show, in table order.
+    columns = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"catalogue preferences of {self.user}"
+
+
+from .token_models import UploadToken  # noqa: E402,F401  (model of this app)

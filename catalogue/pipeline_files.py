@@ -99,3 +99,17 @@ def classify(filename):
                 match["sbid"], int(match["beam"]), "candidate", kind, match["name"]
             )
     return None
+
+
+_BEAM_SUFFIX_OF_KIND = {kind: suffix for suffix, kind in BEAM_FILE_SUFFIXES.items()}
+_CANDIDATE_PRODUCT_OF_KIND = {kind: key for key, kind in CANDIDATE_FILE_KINDS.items()}
+
+
+def pipeline_filename(sbid, beam_index, kind, candidate_name=""):
+    """The pipeline's file name for a stored beam or candidate file (inverse of
+    `classify`), so a client can match what the server holds to its own files."""
+    prefix = f"{sbid}_beam{beam_index:02d}"
+    if kind in _BEAM_SUFFIX_OF_KIND:
+        return f"{prefix}_{_BEAM_SUFFIX_OF_KIND[kind]}"
+    product, extension = _CANDIDATE_PRODUCT_OF_KIND[kind]
+    return f"{prefix}_{product}_{candidate_name}.{extension}"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,4 +6,10 @@ app_name = "catalogue"
 
 urlpatterns = [
     path("", views.CandidateListView.as_view(), name="list"),
+    path("columns/", views.choose_columns, name="columns"),
+    re_path(
+        r"^export\.(?P<export_format>csv|vot)$",
+        views.CatalogueExportView.as_view(),
+        name="export",
+    ),
 ]

@@ -13,6 +13,7 @@ from .media import protected_media
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("auth/check", views.auth_check, name="auth_check"),
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -26,10 +27,13 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("catalogue/", include("catalogue.urls")),
+    path("api/v1/", include("catalogue.api_urls")),
+    path("tokens/", include("catalogue.token_urls")),
     path("", include("rating.urls")),
     re_path(r"^media/(?P<path>.+)$", protected_media, name="protected_media"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("", include("home.urls")),
     path("", include(wagtail_urls)),
 ]

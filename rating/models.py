@@ -107,3 +107,23 @@ def save_rating(candidate, user, label, tag=None, notes=""):
         )
         RatingHistory.objects.create(rating=rating, label=label, tag=tag, notes=notes)
     return rating
+
+
+class Pulsar(models.Model):
+    """A known pulsar from the ATNF catalogue (`manage.py load_pulsars FILE`).
+
+    Positions are ICRS (J2000) degrees; `period_s` in seconds; `dm` in pc cm⁻³.
+    """
+
+    name = models.CharField(max_length=32, unique=True, help_text="PSRJ name")
+    ra_deg = models.FloatField(help_text="deg (J2000)")
+    dec_deg = models.FloatField(help_text="deg (J2000)")
+    period_s = models.FloatField(null=True, blank=True, help_text="s")
+    dm = models.FloatField(null=True, blank=True, help_text="pc cm^-3")
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["dec_deg", "ra_deg"], name="pulsar_dec_ra")]
+
+    def __str__(self):
+        return self.name

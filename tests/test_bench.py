@@ -26,3 +26,4 @@ def test_synthetic_catalogue_and_ratings_load_with_the_requested_sizes():
 def test_benchmarks_are_discovered_from_app_modules():
     names = [name for name, _ in discover_benchmarks("")]
     assert "catalogue.catalogue_first_page" in names
+    assert "catalogue.api_ingest" in names  # from catalogue/benchmarks_api.py

@@ -36,10 +36,21 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # "dev", "staging" or "production": drives the environment badge (SPEC §10).
 PORTAL_ENVIRONMENT = os.environ.get("PORTAL_ENVIRONMENT", "dev")
+# Reviewers' notes shown on the staging home page when the file exists.
+STAGING_DETAILS_PATH = Path(
+    os.environ.get("STAGING_DETAILS_PATH", BASE_DIR / "staging-details.html")
+)
 # Base URL of a Firefly server ("" disables the viewer; the PNG preview is used).
 FIREFLY_URL = os.environ.get("FIREFLY_URL", "").rstrip("/")
 # Path under which Firefly sees MEDIA_ROOT (compose mounts the media volume there).
 FIREFLY_MEDIA_PATH = os.environ.get("FIREFLY_MEDIA_PATH", "/external")
+# Optional absolute URL base under which Firefly fetches MEDIA_ROOT files by URL
+# instead of by path ("" = pass files by path under FIREFLY_MEDIA_PATH).
+FIREFLY_FILE_URL_BASE = os.environ.get("FIREFLY_FILE_URL_BASE", "").rstrip("/")
+# SIMBAD TAP sync endpoint for the candidate page's nearby objects ("" disables it),
+# e.g. https://simbad.cds.unistra.fr/simbad/sim-tap/sync; timeout in seconds.
+SIMBAD_URL = os.environ.get("SIMBAD_URL", "")
+SIMBAD_TIMEOUT_S = float(os.environ.get("SIMBAD_TIMEOUT_S", "3"))
 
 INSTALLED_APPS = [
     "portal",
@@ -171,4 +182,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# The OpenAPI schema documents the portal's API, not Wagtail's internal one.
+SPECTACULAR_SETTINGS = {
+    "PREPROCESSING_HOOKS": ["portal.openapi.exclude_wagtail_endpoints"],
 }

@@ -37,6 +37,7 @@ class Command(BaseCommand):
             user=DEMO_USERNAME,
             stdout=self.stdout,
         )
+        call_command("setup_demo_pages", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo login: username '{DEMO_USERNAME}', password '{DEMO_PASSWORD}'"

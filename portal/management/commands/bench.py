@@ -1,6 +1,6 @@
 """`manage.py bench`: load the benchmark dataset and time every `bench_*` function.
 
-Each installed app may have a `benchmarks.py` with functions
+Each installed app may have `benchmarks.py` (and `benchmarks_*.py`) with functions
 `bench_<name>(ctx: portal.benchmarking.BenchContext) -> dict`. Figures are
 printed and written to a JSON file (`--out`). Meant for PostgreSQL with
 `portal.settings.bench` (see `make bench`).
@@ -28,22 +28,26 @@ from rating.synthetic import load_synthetic_ratings
 BENCH_USERNAME = "bench-user"
 
 
+def benchmark_modules(app_config):
+    """Dotted names of an app's `benchmarks.py` and `benchmarks_*.py` modules."""
+    folder = Path(app_config.path)
+    files = sorted(folder.glob("benchmarks.py")) + sorted(
+        folder.glob("benchmarks_*.py")
+    )
+    return [f"{app_config.name}.{path.stem}" for path in files]
+
+
 def discover_benchmarks(pattern):
-    """(qualified name, function) for every `bench_*` in the apps' `benchmarks.py`."""
+    """(qualified name, function) for every `bench_*` in the apps' benchmark modules."""
     found = []
     for app_config in apps.get_app_configs():
-        module_name = f"{app_config.name}.benchmarks"
-        try:
+        for module_name in benchmark_modules(app_config):
             module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        for name, function in sorted(vars(module).items()):
-            qualified = f"{app_config.label}.{name.removeprefix('bench_')}"
-            if name.startswith("bench_") and callable(function):
-                if not pattern or re.search(pattern, qualified):
-                    found.append((qualified, function))
+            for name, function in sorted(vars(module).items()):
+                qualified = f"{app_config.label}.{name.removeprefix('bench_')}"
+                if name.startswith("bench_") and callable(function):
+                    if not pattern or re.search(pattern, qualified):
+                        found.append((qualified, function))
     return found
 
 

@@ -1,0 +1,134 @@
+"""Cone search on the sky: one helper, units in its signature (SPEC §5).
+
+`cone_search(qs, ra_deg, dec_deg, radius_arcsec)` keeps the rows whose
+position lies within `radius_arcsec` of (`ra_deg`, `dec_deg`) and annotates
+each with `separation_arcsec`. A bounding box in (dec, ra) comes first so the
+database answers from the (dec, ra) index; the exact great-circle separation
+(haversine, argument clamped to [0, 1]) then decides. Works on PostgreSQL
+and SQLite (Django registers the math functions for SQLite).
+"""
+
+import math
+
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import (
+    ASin,
+    Cos,
+    Greatest,
+    Least,
+    Power,
+    Radians,
+    Sin,
+    Sqrt,
+)
+
+ARCSEC_PER_DEG = 3600.0
+MAX_RADIUS_ARCSEC = 10 * ARCSEC_PER_DEG  # 10 deg: a cone search, not a sky scan
+# Widen the bounding box by this much (deg) so rounding never cuts a row
+# that the exact separation would keep.
+BOX_MARGIN_DEG = 1e-6
+
+# Which position a cone is drawn around: (RA field, Dec field), both deg.
+CONE_TARGETS = {
+    "candidate": ("ra", "dec"),
+    "beam": ("beam_ra", "beam_dec"),
+    "deep": ("deep_ra_deg", "deep_dec_deg"),
+}
+
+
+def validate_cone(ra_deg, dec_deg, radius_arcsec):
+    """Raise ValueError unless the cone is on the sky with a sensible radius."""
+    for name, value in (("RA", ra_deg), ("Dec", dec_deg), ("radius", radius_arcsec)):
+        if value is None or not math.isfinite(value):
+            raise ValueError(f"{name} must be a finite number.")
+    if not -90.0 <= dec_deg <= 90.0:
+        raise ValueError("Dec must be between -90 and +90 deg.")
+    if radius_arcsec <= 0:
+        raise ValueError("The radius must be positive.")
+    if radius_arcsec > MAX_RADIUS_ARCSEC:
+        raise ValueError(
+            f"The radius may be at most {MAX_RADIUS_ARCSEC / ARCSEC_PER_DEG:g} deg."
+        )
+
+
+def ra_half_width_deg(dec_deg, radius_deg):
+    """Half-width in RA (deg) of the box around a cone; None if all RA qualify.
+
+    The extreme RA offset of a small circle of radius r around dec δ is
+    asin(sin r / cos δ); once the circle reaches a pole every RA qualifies.
+    """
+    if abs(dec_deg) + radius_deg >= 90.0:
+        return None
+    ratio = math.sin(math.radians(radius_deg)) / math.cos(math.radians(dec_deg))
+    if ratio >= 1.0:
+        return None
+    return math.degrees(math.asin(ratio)) + BOX_MARGIN_DEG
+
+
+def bounding_box_q(ra_deg, dec_deg, radius_deg, ra_field="ra", dec_field="dec"):
+    """Q for the (dec, ra) box that contains the cone, RA wrapped at 0/360 deg."""
+    box = Q(
+        **{
+            f"{dec_field}__gte": max(-90.0, dec_deg - radius_deg - BOX_MARGIN_DEG),
+            f"{dec_field}__lte": min(90.0, dec_deg + radius_deg + BOX_MARGIN_DEG),
+        }
+    )
+    half_width = ra_half_width_deg(dec_deg, radius_deg)
+    if half_width is None:
+        return box
+    ra_deg %= 360.0
+    low, high = ra_deg - half_width, ra_deg + half_width
+    if low < 0.0:
+        ra_range = Q(**{f"{ra_field}__gte": low + 360.0}) | Q(
+            **{f"{ra_field}__lte": high}
+        )
+    elif high > 360.0:
+        ra_range = Q(**{f"{ra_field}__gte": low}) | Q(
+            **{f"{ra_field}__lte": high - 360.0}
+        )
+    else:
+        ra_range = Q(**{f"{ra_field}__gte": low, f"{ra_field}__lte": high})
+    return box & ra_range
+
+
+def separation_arcsec_expression(ra_deg, dec_deg, ra_field="ra", dec_field="dec"):
+    """SQL expression: great-circle separation (arcsec) from a fixed point.
+
+    Haversine: hav = sin²(Δδ/2) + cos δ₁ cos δ₂ sin²(Δα/2); the argument of
+    asin(√hav) is clamped to [0, 1] so rounding can never make it undefined.
+    """
+    ra0 = Value(math.radians(ra_deg % 360.0), output_field=FloatField())
+    dec0 = Value(math.radians(dec_deg), output_field=FloatField())
+    cos_dec0 = Value(math.cos(math.radians(dec_deg)), output_field=FloatField())
+    ra = Radians(F(ra_field))
+    dec = Radians(F(dec_field))
+    half = Value(0.5, output_field=FloatField())
+    hav = Power(Sin((dec - dec0) * half), 2) + cos_dec0 * Cos(dec) * Power(
+        Sin((ra - ra0) * half), 2
+    )
+    clamped = Least(
+        Greatest(Sqrt(hav), Value(0.0, output_field=FloatField())),
+        Value(1.0, output_field=FloatField()),
+    )
+    return Value(2 * math.degrees(1) * ARCSEC_PER_DEG) * ASin(clamped)
+
+
+def cone_search(qs, ra_deg, dec_deg, radius_arcsec, target="candidate"):
+    """Rows of `qs` within `radius_arcsec` of (`ra_deg`, `dec_deg`), ICRS deg.
+
+    `target` picks the position searched: the candidate's, its beam centre's
+    or its deep counterpart's (see CONE_TARGETS). Adds `separation_arcsec`.
+    Raises ValueError for a Dec outside ±90 deg or a non-positive radius.
+    """
+    validate_cone(ra_deg, dec_deg, radius_arcsec)
+    ra_field, dec_field = CONE_TARGETS[target]
+    radius_deg = radius_arcsec / ARCSEC_PER_DEG
+    return (
+        qs.filter(bounding_box_q(ra_deg, dec_deg, radius_deg, ra_field, dec_field))
+        .annotate(
+            separation_arcsec=separation_arcsec_expression(
+                ra_deg, dec_deg, ra_field, dec_field
+            )
+        )
+        .filter(separation_arcsec__lte=radius_arcsec)
+    )

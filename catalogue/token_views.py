@@ -1,0 +1,55 @@
+"""Upload token pages (`/tokens/`): create (key shown once), list, revoke.
+
+Every user manages their own tokens; staff also see and may revoke anyone's.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from .token_models import UploadToken
+from .tokens import create_token, revoke_token
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        required=False,
+        label="What is it for?",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. pipeline on galaxy"}),
+    )
+
+
+def visible_tokens(user):
+    """The tokens `user` may see: their own; every token for staff."""
+    tokens = UploadToken.objects.select_related("user")
+    return tokens if user.is_staff else tokens.filter(user=user)
+
+
+@login_required
+def token_list(request):
+    """List tokens; POST creates one and shows its key this once."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, key = create_token(request.user, form.cleaned_data["name"])
+        response = render(
+            request, "catalogue/tokens_created.html", {"token": token, "key": key}
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(
+        request,
+        "catalogue/tokens.html",
+        {"form": form, "tokens": visible_tokens(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = get_object_or_404(visible_tokens(request.user), pk=pk)
+    revoke_token(token)
+    messages.success(request, f"Token {token.prefix}… has been revoked.")
+    return redirect("tokens:list")

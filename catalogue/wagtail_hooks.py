@@ -1,0 +1,54 @@
+"""Survey data in the Wagtail admin (/cms/): projects and observations."""
+
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from .admin_permissions import ReadDeletePermissionPolicy
+from .models import Observation, Project
+
+
+class ProjectViewSet(ModelViewSet):
+    model = Project
+    icon = "folder-open-inverse"
+    list_display = ["name", "slug", "created_at"]
+    search_fields = ["name", "slug", "description"]
+    form_fields = ["name", "slug", "description"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+
+class ObservationViewSet(ModelViewSet):
+    """Observations come from the ingest; staff may delete one (and its files)."""
+
+    model = Observation
+    icon = "date"
+    list_display = ["sbid", "project", "start_time", "created_at"]
+    list_filter = ["project"]
+    search_fields = ["sbid", "project__name", "project__slug"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["sbid"]
+
+    @property
+    def permission_policy(self):
+        return ReadDeletePermissionPolicy(self.model)
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=Observation.objects.select_related("project"), **kwargs
+        )
+
+
+class SurveyViewSetGroup(ModelViewSetGroup):
+    menu_label = "Survey data"
+    menu_icon = "site"
+    menu_order = 300
+    items = (
+        ProjectViewSet("cms_projects", url_prefix="projects"),
+        ObservationViewSet("cms_observations", url_prefix="observations"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_survey_viewsets():
+    return SurveyViewSetGroup()

@@ -1,0 +1,52 @@
+"""Site search: Wagtail pages for everyone, candidate names for logged-in users."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from wagtail.models import Page
+
+from catalogue.models import Candidate
+
+SEARCH_RESULTS_PER_PAGE = 10
+MAX_QUERY_LENGTH = 200
+
+
+def search(request):
+    """Full-text search over live public pages (Wagtail search backend)."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    results = Page.objects.none()
+    if query:
+        results = Page.objects.live().public().specific().search(query)
+    page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request, "home/search.html", {"search_query": query, "results": page}
+    )
+
+
+def _unique_candidate(**lookup):
+    """The one best-beam candidate matching `lookup`, or None (0 or ≥ 2 match)."""
+    matches = list(
+        Candidate.objects.filter(is_best_beam=True, **lookup).values_list(
+            "pk", flat=True
+        )[:2]
+    )
+    return matches[0] if len(matches) == 1 else None
+
+
+@login_required
+def lookup(request):
+    """Jump to the candidate named `q` (exact, then unique prefix match);
+    otherwise show the catalogue filtered by that name.
+    """
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    catalogue = reverse("catalogue:list")
+    if not query:
+        return redirect(catalogue)
+    pk = _unique_candidate(name=query) or _unique_candidate(name__istartswith=query)
+    if pk is not None:
+        return redirect("rating:candidate", pk=pk)
+    return redirect(f"{catalogue}?{urlencode({'name': query})}")

@@ -1,0 +1,63 @@
+"""Tags and ratings in the Wagtail admin (/cms/)."""
+
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from catalogue.admin_permissions import ReadDeletePermissionPolicy
+
+from .models import Rating, Tag
+
+
+class TagViewSet(ModelViewSet):
+    model = Tag
+    icon = "tag"
+    list_display = ["name", "description", "created_by", "created_at"]
+    search_fields = ["name", "description"]
+    form_fields = ["name", "description"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=Tag.objects.select_related("created_by"), **kwargs
+        )
+
+
+class RatingViewSet(ModelViewSet):
+    """Ratings change only through the rating pages (which keep the history);
+    here they can be browsed, inspected and, by staff, deleted.
+    """
+
+    model = Rating
+    icon = "pick"
+    list_display = ["candidate", "user", "label", "tag", "updated_at"]
+    list_filter = ["label", "tag", "user"]
+    search_fields = ["candidate__name", "user__username", "notes"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["label"]
+
+    @property
+    def permission_policy(self):
+        return ReadDeletePermissionPolicy(self.model)
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=Rating.objects.select_related("candidate", "user", "tag"),
+            **kwargs,
+        )
+
+
+class RatingViewSetGroup(ModelViewSetGroup):
+    menu_label = "Ratings"
+    menu_icon = "pick"
+    menu_order = 310
+    items = (
+        RatingViewSet("cms_ratings", url_prefix="ratings"),
+        TagViewSet("cms_tags", url_prefix="tags"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_rating_viewsets():
+    return RatingViewSetGroup()

@@ -1,0 +1,61 @@
+/* Firefly embedding for the candidate page (SPEC §9, FIREFLY.md).
+ *
+ * Loaded BEFORE FIREFLY_URL/firefly_loader.js: it defines
+ * window.onFireflyLoaded, which the loader calls once the API is ready.
+ * The server-rendered zscale preview stays visible until then; if the loader
+ * fails or does not call back within config.timeoutMs, the preview simply
+ * stays and the status line says why.
+ */
+(function () {
+  "use strict";
+  var configElement = document.getElementById("viewer-config");
+  if (!configElement) { return; }
+  var config = JSON.parse(configElement.textContent);
+  var settled = false;
+
+  function setStatus(text) {
+    document.querySelectorAll("[data-viewer] [data-viewer-status]").forEach(function (status) {
+      if (status.textContent.trim()) { status.textContent = text; }
+    });
+  }
+
+  function fallBack(reason) {
+    if (settled) { return; }
+    settled = true;
+    document.body.setAttribute("data-image-viewer", "preview");
+    setStatus("zscale preview (" + reason + ")");
+  }
+
+  var timer = window.setTimeout(function () {
+    fallBack("Firefly did not respond");
+  }, config.timeoutMs || 4000);
+
+  window.addEventListener("error", function (event) {
+    var target = event.target;
+    if (target && target.matches && target.matches("script[data-firefly-loader]")) {
+      window.clearTimeout(timer);
+      fallBack("Firefly is unreachable");
+    }
+  }, true);
+
+  window.onFireflyLoaded = function (firefly) {
+    if (settled) { return; }
+    settled = true;
+    window.clearTimeout(timer);
+    var zscale = firefly.util.image.RangeValues.makeRV({which: 91, algorithm: 44}).toJSON();
+    config.viewers.forEach(function (viewer) {
+      var box = document.getElementById(viewer.div);
+      if (!box) { return; }
+      var figure = box.closest("[data-viewer]");
+      box.hidden = false;
+      figure.querySelectorAll("[data-preview], [data-plane-control]").forEach(function (element) {
+        element.hidden = true;
+      });
+      var request = {plotId: viewer.plotId, Title: viewer.title, RangeValues: zscale};
+      if (viewer.url) { request.URL = viewer.url; } else { request.File = viewer.file; }
+      firefly.showImage(viewer.div, request);
+    });
+    document.body.setAttribute("data-image-viewer", "firefly");
+    setStatus("Firefly");
+  };
+}());

@@ -1,0 +1,89 @@
+"""`make backup` then `make restore` round-trips the database and media.
+
+The real pg_dump/pg_restore and tar command lines from the Makefile run
+against the local PostgreSQL and a media folder; only `docker compose`
+itself is a stand-in (tests/deploy/compose_standin.py), since no Docker
+engine runs here.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ENV_EXAMPLE, REPO
+
+PGHOST = "127.0.0.1"
+DATABASE = "portal_issue8_backup_test"
+
+pytestmark = pytest.mark.skipif(
+    subprocess.run(["pg_isready", "-h", PGHOST, "-q"]).returncode != 0,
+    reason="needs the local PostgreSQL at 127.0.0.1:5432",
+)
+
+
+def psql(sql):
+    return subprocess.run(
+        ["psql", "-h", PGHOST, "-U", "postgres", "-d", DATABASE, "-tAc", sql],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+@pytest.fixture
+def database():
+    admin = ["psql", "-h", PGHOST, "-U", "postgres", "-d", "postgres", "-qc"]
+    subprocess.run([*admin, f"DROP DATABASE IF EXISTS {DATABASE}"], check=True)
+    subprocess.run([*admin, f"CREATE DATABASE {DATABASE}"], check=True)
+    yield DATABASE
+    subprocess.run([*admin, f"DROP DATABASE IF EXISTS {DATABASE}"], check=True)
+
+
+def make(target, tmp_path, **variables):
+    standin = tmp_path / "compose"
+    script = REPO / "tests/deploy/compose_standin.py"
+    standin.write_text(f'#!/bin/sh\nexec {sys.executable} {script} "$@"\n')
+    standin.chmod(0o755)
+    env = os.environ | {
+        "PGHOST": PGHOST,
+        "POSTGRES_USER": "postgres",
+        "POSTGRES_DB": DATABASE,
+        "STANDIN_MEDIA": str(tmp_path / "media"),
+        "STANDIN_LOG": str(tmp_path / "compose.log"),
+    }
+    args = ["make", "--no-print-directory", target, f"DOCKER_COMPOSE={standin}"]
+    args += [f"ENV_FILE={ENV_EXAMPLE}"]
+    args += [f"{name}={value}" for name, value in variables.items()]
+    result = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_backup_then_restore_brings_back_database_and_media(tmp_path, database):
+    psql("CREATE TABLE rating (id int PRIMARY KEY, label text)")
+    psql("INSERT INTO rating VALUES (1, 'True'), (2, 'False'), (3, 'Unsure')")
+    media = tmp_path / "media"
+    (media / "SB50230/beam00").mkdir(parents=True)
+    (media / "SB50230/beam00/cutout.fits").write_bytes(b"SIMPLE  =   T" * 100)
+
+    backup = tmp_path / "backup"
+    make("backup", tmp_path, BACKUP_DIR=backup)
+    assert (backup / "portal.dump").read_bytes().startswith(b"PGDMP")
+
+    psql("DELETE FROM rating WHERE id > 1")
+    (media / "SB50230/beam00/cutout.fits").unlink()
+    (media / "stray.txt").write_text("written after the backup")
+
+    make("restore", tmp_path, BACKUP=backup)
+    assert psql("SELECT string_agg(label, ',' ORDER BY id) FROM rating") == (
+        "True,False,Unsure"
+    )
+    restored = sorted(p.relative_to(media) for p in media.rglob("*") if p.is_file())
+    assert [str(p) for p in restored] == ["SB50230/beam00/cutout.fits"]
+    assert (media / "SB50230/beam00/cutout.fits").read_bytes() == (
+        b"SIMPLE  =   T" * 100
+    )
+    actions = [line.split()[0] for line in (tmp_path / "compose.log").open()]
+    assert actions == ["exec", "exec", "stop", "exec", "run", "up"]

@@ -1,0 +1,190 @@
+"""The layered compose files, merged by the real `docker compose config`.
+
+Each flavour is layered exactly as its Makefile target does it (the file
+list is read from `make -n`), with the variables of `.env.example`.
+"""
+
+import pytest
+
+from .conftest import REPO, compose_config
+
+BASE_SERVICES = {"web", "db", "firefly"}
+PROD_SERVICES = BASE_SERVICES | {"nginx", "certbot", "autoheal"}
+
+
+@pytest.fixture(scope="module")
+def merged(compose_binary):
+    """Merged model per flavour: {"dev": {...}, "prod": {...}, "staging": {...}}."""
+    models = {}
+    for flavour in ("dev", "prod", "staging"):
+        result = compose_config(compose_binary, flavour)
+        assert result.returncode == 0, result.stderr
+        models[flavour] = result.model
+    return models
+
+
+def environment(model, service):
+    return model["services"][service].get("environment", {})
+
+
+@pytest.mark.parametrize(
+    "flavour, services",
+    [("dev", BASE_SERVICES), ("prod", PROD_SERVICES), ("staging", PROD_SERVICES)],
+)
+def test_each_flavour_runs_its_services_each_with_a_healthcheck(
+    merged, flavour, services
+):
+    model = merged[flavour]
+    assert set(model["services"]) == services
+    for name, service in model["services"].items():
+        test = service.get("healthcheck", {}).get("test")
+        assert test and test[0] in {"CMD", "CMD-SHELL"}, f"{flavour}/{name}"
+
+
+def test_seed_volumes_and_isolated_network(merged):
+    for model in merged.values():
+        assert {"django_media", "postgres_data"} <= set(model["volumes"])
+        assert "portal" in model["networks"]
+        for name in BASE_SERVICES:
+            assert set(model["services"][name]["networks"]) == {"portal"}
+    dev = merged["dev"]["services"]
+    assert {"type": "volume", "source": "postgres_data"}.items() <= dev["db"][
+        "volumes"
+    ][0].items()
+    web_media = dev["web"]["volumes"]
+    assert any(v.get("source") == "django_media" for v in web_media)
+
+
+def test_firefly_reads_media_read_only_with_a_memory_limit(merged):
+    for model in merged.values():
+        firefly = model["services"]["firefly"]
+        assert firefly["image"].startswith("ipac/firefly:")
+        assert firefly["image"].split(":")[1] not in {"latest", "nightly"}
+        (media,) = firefly["volumes"]
+        assert media["source"] == "django_media"
+        assert media["target"] == "/external"
+        assert media["read_only"] is True
+        assert int(firefly["mem_limit"]) >= 2 * 1024**3
+        assert "/firefly/healthz" in " ".join(firefly["healthcheck"]["test"])
+
+
+def test_dev_runs_runserver_with_debug_source_and_published_ports(merged):
+    services = merged["dev"]["services"]
+    web = services["web"]
+    assert "runserver" in web["command"]
+    assert environment(merged["dev"], "web")["DEBUG"] == "true"
+    assert any(v["type"] == "bind" and v["target"] == "/app" for v in web["volumes"])
+    assert [p["target"] for p in web["ports"]] == [8000]
+    assert [p["target"] for p in services["firefly"]["ports"]] == [8080]
+    assert "ports" not in services["db"]
+
+
+def test_prod_runs_gunicorn_behind_nginx_only(merged):
+    model = merged["prod"]
+    web = model["services"]["web"]
+    command = " ".join(web["command"])
+    assert "gunicorn portal.wsgi:application" in command
+    assert "--workers 3" in command  # GUNICORN_WORKERS from the env file
+    env = environment(model, "web")
+    assert env["DJANGO_SETTINGS_MODULE"] == "portal.settings.production"
+    assert env["MEDIA_ACCEL_REDIRECT"] == "true"
+    assert env["ALLOWED_HOSTS"] == "portal.example.org"
+    assert env["PORTAL_ENVIRONMENT"] == "production"
+    assert env["FIREFLY_URL"] == "https://portal.example.org/firefly"
+    published = {
+        name: [p["target"] for p in service.get("ports", [])]
+        for name, service in model["services"].items()
+    }
+    assert published == {
+        "web": [],
+        "db": [],
+        "firefly": [],
+        "nginx": [80, 443],
+        "certbot": [],
+        "autoheal": [],
+    }
+
+
+def test_prod_services_restart_and_are_watched_by_autoheal(merged):
+    for flavour in ("prod", "staging"):
+        services = merged[flavour]["services"]
+        for name, service in services.items():
+            assert service["labels"].get("autoheal") == "true", f"{flavour}/{name}"
+            assert service["restart"] == "unless-stopped", f"{flavour}/{name}"
+        autoheal = services["autoheal"]
+        assert autoheal["environment"]["AUTOHEAL_CONTAINER_LABEL"] == "autoheal"
+        assert any(v["source"] == "/var/run/docker.sock" for v in autoheal["volumes"])
+
+
+def test_prod_nginx_certbot_share_certificates_and_webroot(merged):
+    services = merged["prod"]["services"]
+    nginx, certbot = services["nginx"], services["certbot"]
+    assert nginx["build"]["target"] == "nginx"
+    mounts = {v["target"]: v for v in nginx["volumes"]}
+    assert mounts["/srv/media"]["source"] == "django_media"
+    assert mounts["/srv/media"]["read_only"] is True
+    assert mounts["/etc/letsencrypt"]["source"] == "letsencrypt"
+    certbot_mounts = {v["target"]: v["source"] for v in certbot["volumes"]}
+    assert certbot_mounts["/etc/letsencrypt"] == "letsencrypt"
+    assert certbot_mounts["/var/www/certbot"] == mounts["/var/www/certbot"]["source"]
+    assert certbot["environment"]["CERTBOT_RENEW_INTERVAL"] == "12h"
+    assert certbot["entrypoint"][-1] == "/opt/portal/renew-loop.sh"
+    # The mounted scripts exist where the compose file points.
+    assert (REPO / "docker/certbot/renew-loop.sh").is_file()
+    assert (REPO / "docker/certbot/obtain-certificate.sh").is_file()
+    env = nginx["environment"]
+    assert env["NGINX_CERT_DIR"] == "/etc/letsencrypt/live/portal.example.org"
+    assert env["NGINX_RELOAD_INTERVAL"] == "6h"
+    assert env["WEB_UPSTREAM"] == "web:8000"
+    assert env["FIREFLY_UPSTREAM"] == "firefly:8080"
+
+
+def test_staging_is_prod_with_its_own_name_host_and_badge(merged):
+    staging, prod = merged["staging"], merged["prod"]
+    assert staging["name"] == "candidate-portal-staging"
+    assert prod["name"] == "candidate-portal"
+    assert (
+        staging["volumes"]["postgres_data"]["name"]
+        != prod["volumes"]["postgres_data"]["name"]
+    )
+    env = environment(staging, "web")
+    assert env["PORTAL_ENVIRONMENT"] == "staging"
+    assert env["ALLOWED_HOSTS"] == "staging.portal.example.org"
+    assert env["DJANGO_SETTINGS_MODULE"] == "portal.settings.production"
+    assert "gunicorn" in " ".join(staging["services"]["web"]["command"])
+    nginx = environment(staging, "nginx")
+    assert nginx["PORTAL_DOMAIN"] == "staging.portal.example.org"
+    assert nginx["NGINX_CERT_DIR"] == "/etc/letsencrypt/live/staging.portal.example.org"
+    assert environment(staging, "certbot")["PORTAL_DOMAIN"] == (
+        "staging.portal.example.org"
+    )
+
+
+def test_local_volumes_bind_host_folders(compose_binary):
+    result = compose_config(compose_binary, "prod", LOCAL_VOLUMES=1)
+    assert result.returncode == 0, result.stderr
+    volumes = result.model["volumes"]
+    assert volumes["django_media"]["driver_opts"] == {
+        "type": "none",
+        "o": "bind",
+        "device": "/srv/candidate-portal/media",
+    }
+    assert volumes["postgres_data"]["driver_opts"]["device"] == (
+        "/srv/candidate-portal/postgres"
+    )
+
+
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "PORTAL_DOMAIN", "POSTGRES_PASSWORD"]
+)
+def test_prod_refuses_an_env_file_without_a_required_secret(
+    compose_binary, tmp_path, missing
+):
+    lines = (REPO / ".env.example").read_text().splitlines()
+    kept = [line for line in lines if not line.startswith(f"{missing}=")]
+    assert len(kept) == len(lines) - 1
+    env_file = tmp_path / ".env"
+    env_file.write_text("\n".join(kept))
+    result = compose_config(compose_binary, "prod", env_file=env_file)
+    assert result.returncode != 0
+    assert f"set {missing} in .env" in result.stderr

@@ -1,0 +1,532 @@
+"""The production nginx config, run for real in front of the real portal.
+
+A Debian nginx runs the rendered `docker/nginx/templates/portal.conf.template`
+(rendered by envsubst the way the official image does it) on free loopback
+ports, with the self-signed certificate made by the image's own start-up
+script, in front of gunicorn serving the portal with production settings
+(SQLite, MEDIA_ACCEL_REDIRECT=true, static files from collectstatic) and a
+stand-in for Firefly (tests/deploy/standin_firefly.py: not Firefly, see
+there). Every check is an HTTP request a browser or operator would make.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from requests import Session
+from urllib3.exceptions import InsecureRequestWarning
+
+from .conftest import REPO, free_port
+from .standin_firefly import FRAME_TEXT, StandInFirefly
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (Path("/usr/sbin/nginx").exists() and shutil.which("envsubst")),
+        reason="needs Debian nginx and envsubst (gettext-base); .ci/run installs them",
+    ),
+]
+
+DOMAIN = "portal.test"
+USERNAME = "observer"
+PASSWORD = "a-long-test-password-9341"
+MEDIA_PATH = "SB50230/beam00/cand_0001_deep.fits"
+TEMPLATE = REPO / "docker/nginx/templates/portal.conf.template"
+SELF_SIGNED = REPO / "docker/nginx/entrypoint.d/25-self-signed-certificate.sh"
+HEALTHCHECK = REPO / "docker/healthcheck.py"
+HSTS = "max-age=31536000; includeSubDomains; preload"
+
+SETUP_DATABASE = f"""
+import django
+django.setup()
+from django.core.management import call_command
+from django.contrib.auth import get_user_model
+call_command("migrate", verbosity=0, skip_checks=True)
+get_user_model().objects.create_user({USERNAME!r}, password={PASSWORD!r})
+"""
+
+MAIN_CONF = """
+daemon off;
+master_process on;
+worker_processes 1;
+user root;
+pid {root}/nginx.pid;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {root}/nginx-access.log;
+    client_body_temp_path {root}/client_body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    include {root}/conf.d/*.conf;
+}}
+"""
+
+
+def django_env(root, web_port):
+    """Production settings as compose.prod.yml gives them to the web container."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY="nginx-test-Qm3v8Lx2Rt7Zp5Wc9Yb1Nd4Hf6Jg0Ks-Ua_Ve3Xi7Oq2Ep9Tk5",
+        ALLOWED_HOSTS=DOMAIN,
+        PORTAL_ENVIRONMENT="production",
+        DATABASE_URL=f"sqlite:///{root}/portal.sqlite3",
+        STATIC_ROOT=str(root / "static"),
+        MEDIA_ROOT=str(root / "media"),
+        MEDIA_ACCEL_REDIRECT="true",
+        WEB_PORT=str(web_port),
+    )
+    return environment
+
+
+def render_template(root, variables):
+    """envsubst with only the defined variables, as the nginx image's
+    20-envsubst-on-templates.sh does (nginx's own $variables stay)."""
+    environment = {"PATH": os.environ["PATH"], **variables}
+    defined = " ".join(f"${{{name}}}" for name in environment)
+    rendered = subprocess.run(
+        ["envsubst", defined],
+        input=TEMPLATE.read_text(),
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "${" not in rendered, "a template variable was left unset"
+    (root / "conf.d").mkdir()
+    (root / "conf.d/portal.conf").write_text(rendered)
+    (root / "nginx.conf").write_text(MAIN_CONF.format(root=root))
+
+
+def wait_for_port(port, process, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"server exited with {process.returncode}"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"nothing listens on port {port} after {timeout} s")
+
+
+def web_healthcheck(env):
+    """Run the web container's HEALTHCHECK command; return its exit status."""
+    return subprocess.run(
+        [sys.executable, str(HEALTHCHECK)], env=env, capture_output=True
+    ).returncode
+
+
+def stop(process, sig=signal.SIGTERM):
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    root = tmp_path_factory.mktemp("nginx-stack")
+    ports = SimpleNamespace(
+        http=free_port(), https=free_port(), web=free_port(), firefly=free_port()
+    )
+    env = django_env(root, ports.web)
+
+    import numpy as np
+    from astropy.io import fits
+
+    media_file = root / "media" / MEDIA_PATH
+    media_file.parent.mkdir(parents=True)
+    fits.PrimaryHDU(np.arange(64, dtype="float32").reshape(8, 8)).writeto(media_file)
+    acme = root / "acme/.well-known/acme-challenge"
+    acme.mkdir(parents=True)
+    (acme / "token-abc123").write_text("token-abc123.account-thumbprint")
+
+    cert_dir = root / "letsencrypt/live" / DOMAIN
+    subprocess.run(
+        ["sh", str(SELF_SIGNED)],
+        env={
+            "PATH": os.environ["PATH"],
+            "NGINX_CERT_DIR": str(cert_dir),
+            "PORTAL_DOMAIN": DOMAIN,
+        },
+        check=True,
+        capture_output=True,
+    )
+    render_template(
+        root,
+        {
+            "PORTAL_DOMAIN": DOMAIN,
+            "NGINX_HTTP_PORT": str(ports.http),
+            "NGINX_HTTPS_PORT": str(ports.https),
+            "NGINX_CERT_DIR": str(cert_dir),
+            "NGINX_ACME_ROOT": str(root / "acme"),
+            "NGINX_STATIC_ROOT": str(root / "static"),
+            "NGINX_MEDIA_ROOT": str(root / "media"),
+            "NGINX_RESOLVER": "127.0.0.1",
+            "WEB_UPSTREAM": f"127.0.0.1:{ports.web}",
+            "FIREFLY_UPSTREAM": f"127.0.0.1:{ports.firefly}",
+            "NGINX_MAX_BODY": "1m",
+            "NGINX_API_MAX_BODY": "4m",
+            "NGINX_RELOAD_INTERVAL": "6h",
+        },
+    )
+    nginx_args = [
+        "/usr/sbin/nginx",
+        "-p",
+        str(root),
+        "-c",
+        str(root / "nginx.conf"),
+        "-e",
+        str(root / "nginx-error.log"),
+    ]
+    checked = subprocess.run([*nginx_args, "-t"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+
+    # The Dockerfile's build step and the web container's first start, in
+    # parallel: collectstatic (production settings), migrate + one user.
+    collect = subprocess.Popen(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=REPO,
+        env=env,
+    )
+    migrate = subprocess.Popen(
+        [sys.executable, "-c", SETUP_DATABASE], cwd=REPO, env=env
+    )
+    assert collect.wait() == 0 and migrate.wait() == 0
+
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "portal.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{ports.web}",
+            "--workers",
+            "2",
+            "--access-logfile",
+            str(root / "gunicorn-access.log"),
+            "--error-logfile",
+            str(root / "gunicorn-error.log"),
+        ],
+        cwd=REPO,
+        env=env,
+    )
+    nginx = subprocess.Popen(nginx_args)
+    try:
+        with StandInFirefly(ports.firefly) as firefly:
+            wait_for_port(ports.web, gunicorn)
+            wait_for_port(ports.https, nginx)
+            yield SimpleNamespace(
+                root=root,
+                ports=ports,
+                env=env,
+                firefly=firefly,
+                cert_dir=cert_dir,
+                nginx_args=nginx_args,
+                gunicorn_log=root / "gunicorn-access.log",
+            )
+    finally:
+        stop(nginx)
+        stop(gunicorn)
+
+
+@pytest.fixture
+def https_session(stack):
+    """A requests session speaking to nginx's https port as `portal.test`."""
+    session = Session()
+    session.verify = False  # the temporary self-signed certificate
+    session.trust_env = False  # or REQUESTS_CA_BUNDLE would override verify
+    session.headers["Host"] = DOMAIN
+    session.base = f"https://127.0.0.1:{stack.ports.https}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureRequestWarning)
+        yield session
+    session.close()
+
+
+def get(session, path, **kwargs):
+    kwargs.setdefault("allow_redirects", False)
+    return session.get(session.base + path, timeout=30, **kwargs)
+
+
+def log_in(session):
+    """Log in through the real login form (CSRF token and cookie)."""
+    form = get(session, "/accounts/login/")
+    assert form.status_code == 200
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
+    response = session.post(
+        session.base + "/accounts/login/",
+        data={"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"https://{DOMAIN}/accounts/login/"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert response.status_code == 302, response.text[:500]
+    assert "sessionid" in session.cookies
+
+
+def websocket_handshake(stack, cookie=""):
+    """Open /firefly/sticky/firefly/events over TLS; return (head, rest)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", stack.ports.https), timeout=10) as raw:
+        with context.wrap_socket(raw) as tls:
+            tls.sendall(
+                (
+                    "GET /firefly/sticky/firefly/events HTTP/1.1\r\n"
+                    f"Host: {DOMAIN}\r\n"
+                    "Upgrade: websocket\r\n"
+                    "Connection: Upgrade\r\n"
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    "Sec-WebSocket-Version: 13\r\n"
+                    + (f"Cookie: {cookie}\r\n" if cookie else "")
+                    + "\r\n"
+                ).encode()
+            )
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = tls.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            head, _, rest = data.partition(b"\r\n\r\n")
+            if head.startswith(b"HTTP/1.1 101"):
+                while len(rest) < 2 + len(FRAME_TEXT):
+                    chunk = tls.recv(4096)
+                    if not chunk:
+                        break
+                    rest += chunk
+            return head.decode("latin-1"), rest
+
+
+def test_port_80_redirects_to_https_but_serves_the_acme_challenge(stack):
+    plain = f"http://127.0.0.1:{stack.ports.http}"
+    headers = {"Host": DOMAIN}
+    requests = Session()
+    requests.trust_env = False  # no proxy from the environment
+    response = requests.get(
+        plain + "/catalogue/?page=2", headers=headers, allow_redirects=False
+    )
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"https://{DOMAIN}/catalogue/?page=2"
+    challenge = requests.get(
+        plain + "/.well-known/acme-challenge/token-abc123", headers=headers
+    )
+    assert challenge.status_code == 200
+    assert challenge.text == "token-abc123.account-thumbprint"
+    missing = requests.get(
+        plain + "/.well-known/acme-challenge/unknown", headers=headers
+    )
+    assert missing.status_code == 404
+
+
+def test_nginx_container_healthcheck_answers_from_loopback(stack):
+    result = subprocess.run(
+        [
+            "curl",
+            "-fsS",
+            "-o",
+            "/dev/null",
+            f"http://127.0.0.1:{stack.ports.http}/nginx-health",
+        ],
+        capture_output=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_tls_is_modern_and_uses_the_temporary_certificate(stack):
+    assert (stack.cert_dir / ".self-signed").exists()
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.load_verify_locations(stack.cert_dir / "fullchain.pem")
+    with socket.create_connection(("127.0.0.1", stack.ports.https)) as raw:
+        with context.wrap_socket(raw, server_hostname=DOMAIN) as tls:
+            assert tls.version() in {"TLSv1.2", "TLSv1.3"}
+            assert dict(x[0] for x in tls.getpeercert()["subject"]) == {
+                "commonName": DOMAIN
+            }
+    # The start-up script keeps an existing certificate.
+    before = (stack.cert_dir / "fullchain.pem").read_bytes()
+    subprocess.run(
+        ["sh", str(SELF_SIGNED)],
+        env={"PATH": os.environ["PATH"], "NGINX_CERT_DIR": str(stack.cert_dir)},
+        check=True,
+    )
+    assert (stack.cert_dir / "fullchain.pem").read_bytes() == before
+
+
+def served_certificate(stack):
+    """The certificate nginx presents right now (DER bytes)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", stack.ports.https)) as raw:
+        with context.wrap_socket(raw) as tls:
+            return tls.getpeercert(binary_form=True)
+
+
+def test_a_reload_serves_a_renewed_certificate(stack):
+    """What the 6-hourly reload is for: renewed files on disk go live."""
+    before = served_certificate(stack)
+    for name in ("fullchain.pem", "privkey.pem"):
+        (stack.cert_dir / name).unlink()
+    subprocess.run(
+        ["sh", str(SELF_SIGNED)],
+        env={"PATH": os.environ["PATH"], "NGINX_CERT_DIR": str(stack.cert_dir)},
+        check=True,
+        capture_output=True,
+    )
+    assert served_certificate(stack) == before  # not before the reload
+    subprocess.run([*stack.nginx_args, "-s", "reload"], check=True)
+    deadline = time.monotonic() + 10
+    while served_certificate(stack) == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert served_certificate(stack) != before
+
+
+def test_home_page_over_https_with_one_hsts_header(https_session):
+    response = get(https_session, "/")
+    assert response.status_code == 200
+    assert "text/html" in response.headers["Content-Type"]
+    assert response.raw.headers.getlist("Strict-Transport-Security") == [HSTS]
+    assert response.headers["X-Frame-Options"] == "DENY"  # Django's, passed on
+
+
+def test_static_files_come_from_nginx_with_caching_headers(stack, https_session):
+    import json
+
+    manifest = json.loads((stack.root / "static/staticfiles.json").read_text())
+    hashed = manifest["paths"]["css/portal.css"]
+    response = get(https_session, f"/static/{hashed}")
+    assert response.status_code == 200
+    assert response.content == (stack.root / "static" / hashed).read_bytes()
+    assert response.headers["Content-Type"] == "text/css"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.headers["Strict-Transport-Security"] == HSTS
+    plain = get(https_session, "/static/css/portal.css")
+    assert plain.status_code == 200
+    assert plain.headers["Cache-Control"] == "public, max-age=3600"
+    gzipped = get(
+        https_session, f"/static/{hashed}", headers={"Accept-Encoding": "gzip"}
+    )
+    assert gzipped.headers["Content-Encoding"] == "gzip"
+    # gunicorn never saw a /static/ request: nginx answered on its own.
+    assert "/static/" not in stack.gunicorn_log.read_text()
+
+
+def test_media_needs_a_login_and_is_never_served_directly(https_session):
+    response = get(https_session, f"/media/{MEDIA_PATH}")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/login/?next=/media/")
+    internal = get(https_session, f"/protected-media/{MEDIA_PATH}")
+    assert internal.status_code == 404
+
+
+def test_media_is_sent_by_nginx_to_a_logged_in_user(stack, https_session):
+    log_in(https_session)
+    response = get(https_session, f"/media/{MEDIA_PATH}")
+    assert response.status_code == 200
+    assert response.content == (stack.root / "media" / MEDIA_PATH).read_bytes()
+    assert response.content.startswith(b"SIMPLE  =")
+    assert response.headers["Content-Type"] == "image/fits"
+    assert "X-Accel-Redirect" not in response.headers
+    assert response.headers["Strict-Transport-Security"] == HSTS
+    assert get(https_session, "/media/SB50230/missing.fits").status_code == 404
+    assert get(https_session, "/media/../portal.sqlite3").status_code in {400, 404}
+
+
+def test_firefly_is_refused_without_a_login(stack, https_session):
+    seen = len(stack.firefly.requests)
+    assert get(https_session, "/firefly/firefly_loader.js").status_code == 401
+    head, _ = websocket_handshake(stack)
+    assert head.startswith("HTTP/1.1 401")
+    assert get(https_session, "/auth/check").status_code == 401
+    assert len(stack.firefly.requests) == seen, "nginx let a request through"
+
+
+def test_firefly_is_proxied_with_websocket_upgrade_for_a_logged_in_user(
+    stack, https_session
+):
+    log_in(https_session)
+    https_session.cookies.set("usrkey", "firefly-own-cookie")
+    response = get(https_session, "/firefly/firefly_loader.js?v=1")
+    assert response.status_code == 200
+    seen = response.json()
+    assert seen["path"] == "/firefly/firefly_loader.js?v=1"
+    assert seen["headers"]["host"] == DOMAIN
+    assert seen["headers"]["x-forwarded-proto"] == "https"
+    assert seen["headers"]["x-forwarded-host"] == DOMAIN
+    # Firefly keeps its own cookie but never sees the portal's session/CSRF.
+    assert "usrkey=firefly-own-cookie" in seen["headers"]["cookie"]
+    assert "sessionid" not in seen["headers"]["cookie"]
+    assert "csrftoken" not in seen["headers"]["cookie"]
+
+    cookie = f"sessionid={https_session.cookies['sessionid']}"
+    head, frame = websocket_handshake(stack, cookie)
+    assert head.startswith("HTTP/1.1 101"), head
+    assert re.search(r"(?im)^upgrade: websocket\r?$", head)
+    assert "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" in head
+    assert frame == bytes([0x81, len(FRAME_TEXT)]) + FRAME_TEXT
+    upgrade = stack.firefly.requests[-1]
+    assert upgrade["path"] == "/firefly/sticky/firefly/events"
+    assert upgrade["headers"]["upgrade"] == "websocket"
+    assert upgrade["headers"]["connection"].lower() == "upgrade"
+
+
+def status_for_declared_body(stack, path, length):
+    """Status nginx answers to a POST that only *declares* `length` body bytes.
+
+    nginx judges `client_max_body_size` on Content-Length before reading the
+    body, so sending headers alone gives a deterministic answer; sending the
+    whole body would race the 413 against the upload on a loaded machine.
+    """
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", stack.ports.https), timeout=30) as raw:
+        with context.wrap_socket(raw, server_hostname=DOMAIN) as tls:
+            tls.sendall(
+                f"POST {path} HTTP/1.1\r\nHost: {DOMAIN}\r\n"
+                f"Content-Type: application/octet-stream\r\n"
+                f"Content-Length: {length}\r\nConnection: close\r\n\r\n".encode()
+            )
+            status_line = tls.recv(64).split(b"\r\n", 1)[0]
+    return int(status_line.split()[1])
+
+
+def test_upload_api_accepts_bodies_the_pages_refuse(stack, https_session):
+    size = 2 * 1024 * 1024  # NGINX_MAX_BODY=1m, NGINX_API_MAX_BODY=4m here
+    assert status_for_declared_body(stack, "/accounts/login/", size) == 413
+    assert status_for_declared_body(stack, "/api/ingest/", 3 * size) == 413
+    api = https_session.post(
+        https_session.base + "/api/ingest/", data=b"x" * size, timeout=30
+    )
+    assert api.status_code != 413  # reached Django (which answers for itself)
+
+
+def test_web_container_healthcheck_against_gunicorn(stack):
+    assert web_healthcheck(stack.env) == 0
+    assert web_healthcheck(stack.env | {"ALLOWED_HOSTS": "other.example"}) == 1
+    assert web_healthcheck(stack.env | {"WEB_PORT": str(free_port())}) == 1
