@@ -3,18 +3,10 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.django_db
@@ -102,3 +94,26 @@ def test_lost_database_gives_503_and_the_portal_recovers(client, rater):
 
     assert client.get(reverse("healthz")).status_code == 200
     assert client.get(reverse("catalogue:list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_token_creation_is_rate_limited_per_user(client, rater):
+    from catalogue.token_models import UploadToken
+
+    client.force_login(rater)
+    for _ in range(10):
+        assert client.post(reverse("tokens:list"), {"name": "x"}).status_code == 200
+    refused = client.post(reverse("tokens:list"), {"name": "one too many"})
+    assert refused.status_code == 429
+    assert UploadToken.objects.filter(user=rater).count() == 10
+
+
+@pytest.mark.django_db
+def test_repeated_bad_api_tokens_are_throttled(client):
+    url = reverse("api:projects")
+    for _ in range(20):
+        response = client.get(url, HTTP_AUTHORIZATION="Token cpt_wrong")
+        assert response.status_code == 401
+    throttled = client.get(url, HTTP_AUTHORIZATION="Token cpt_wrong")
+    assert throttled.status_code == 429
+    assert "error" in throttled.json()
