@@ -132,3 +132,8 @@ restore: env-file ## Replace database and media by BACKUP=backups/<UTC time>
 	$(COMPOSE_CMD) exec -T db sh -c 'pg_restore --clean --if-exists --no-owner -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"' < $(BACKUP)/portal.dump
 	$(COMPOSE_CMD) run --rm --no-deps -T -e MIGRATE_ON_START=false --entrypoint sh web -c 'find /app/media -mindepth 1 -delete && tar -C /app/media -xzf -' < $(BACKUP)/media.tar.gz
 	$(COMPOSE_CMD) up -d web
+
+LOAD_ARGS ?=
+
+load: venv ## 50 simulated raters for 60 s against gunicorn + PostgreSQL → var/load/load.json
+	$(PY) tests/load/run_load.py $(LOAD_ARGS)

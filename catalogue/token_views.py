@@ -9,8 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from portal.ratelimit import RateLimit
+
 from .token_models import UploadToken
 from .tokens import create_token, revoke_token
+
+# New tokens per user per hour: enough for real use, a wall for a runaway script.
+TOKEN_CREATIONS = RateLimit("token-create", limit=10, window_s=3600)
 
 
 class TokenForm(forms.Form):
@@ -32,7 +37,17 @@ def visible_tokens(user):
 def token_list(request):
     """List tokens; POST creates one and shows its key this once."""
     form = TokenForm(request.POST or None)
+    if request.method == "POST" and TOKEN_CREATIONS.exceeded(request.user.pk):
+        messages.error(request, "Too many new tokens this hour; try again later.")
+        response = render(
+            request,
+            "catalogue/tokens.html",
+            {"form": form, "tokens": visible_tokens(request.user)},
+            status=429,
+        )
+        return response
     if request.method == "POST" and form.is_valid():
+        TOKEN_CREATIONS.hit(request.user.pk)
         token, key = create_token(request.user, form.cleaned_data["name"])
         response = render(
             request, "catalogue/tokens_created.html", {"token": token, "key": key}

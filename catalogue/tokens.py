@@ -12,12 +12,16 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from portal.ratelimit import RateLimit, client_ip
+
 from .token_models import UploadToken
 
 KEY_PREFIX = "cpt_"
 PREFIX_LENGTH = 10  # characters of the key shown on the tokens page
 # `last_used_at` is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION = timedelta(seconds=60)
+# Wrong keys from one address before the API answers 429 for the rest of the window.
+BAD_KEY_ATTEMPTS = RateLimit("api-bad-token", limit=20, window_s=60)
 
 
 def hash_key(key):
@@ -84,7 +88,17 @@ class UploadTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "Authorization header must be 'Token <key>' (one key, no spaces)"
             )
-        return user_for_key(parts[1])
+        address = client_ip(request)
+        if BAD_KEY_ATTEMPTS.exceeded(address):
+            raise exceptions.Throttled(
+                wait=BAD_KEY_ATTEMPTS.window_s,
+                detail="too many requests with invalid tokens from this address",
+            )
+        try:
+            return user_for_key(parts[1])
+        except exceptions.AuthenticationFailed:
+            BAD_KEY_ATTEMPTS.hit(address)
+            raise
 
     def authenticate_header(self, request):
         return self.keyword

@@ -1,5 +1,6 @@
 """Catalogue views (login required): the filtered table, exports, column chooser."""
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -175,11 +176,10 @@ class CatalogueExportView(LoginRequiredMixin, View):
         return response
 
 
+@login_required
 @require_POST
 def choose_columns(request):
     """Remember which catalogue columns the user wants, then go back."""
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('login')}?next={reverse('catalogue:list')}")
     known = {name for name, _ in CHOOSABLE_COLUMNS}
     columns = [name for name in request.POST.getlist("columns") if name in known]
     CataloguePreference.objects.update_or_create(

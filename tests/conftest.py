@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from catalogue.demo import write_demo_observation
 from catalogue.ingest import ingest_directory
@@ -12,6 +13,14 @@ from tests.factories import UserFactory
 DEMO_SBID = "SB50230"
 DEMO_BEAMS = 2
 DEMO_PER_BEAM = 6
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (rate limits, previews, bounds)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,450 @@
+"""`make load`: many simulated raters against a real gunicorn on PostgreSQL.
+
+Starts gunicorn with the production settings over loopback, drives N
+concurrent raters for D seconds (browse the catalogue with filters, open
+candidate pages, submit ratings, rate & next), reports requests/s, latency
+percentiles (ms) and errors, then checks that stored ratings and history
+rows match the successful submissions exactly.
+
+Faults (`--faults`): kill one gunicorn worker a third of the way in and
+restart PostgreSQL two thirds of the way in; the run must continue, give
+only clean 503s while the database is away, recover without restarting the
+portal, and lose no acknowledged rating.
+
+Only loopback addresses are used; every loop is bounded by the duration.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+CANDIDATE_RE = re.compile(r"/candidates/(\d+)/")
+LABELS = ("true", "false", "unsure")
+CATALOGUE_QUERIES = (
+    "",
+    "?sort=-peak_map",
+    "?peak_map_min=0.003&chi_square_sigma_min=2&sort=-chi_square_sigma",
+    "?rating_status=unrated_by_me",
+    "?beam_sep_deg_max=0.4&sort=name",
+)
+PASSWORD = "load-test-password"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+class Portal:
+    """A gunicorn serving the portal with production settings on loopback."""
+
+    def __init__(self, database_url, workers, static_root):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "load-test-secret-key-" + "x" * 40,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_SSL_REDIRECT": "false",  # plain HTTP on loopback only
+            "SECURE_COOKIES": "false",
+            "STATIC_ROOT": str(static_root),
+            "MEDIA_ROOT": str(static_root.parent / "media"),
+            "CONN_MAX_AGE": "60",
+        }
+        self.workers = workers
+        self.process = None
+
+    def manage(self, *args):
+        subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "portal.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/healthz", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not become healthy within 60 s")
+
+    def worker_pids(self):
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout
+        return [int(pid) for pid in out.split()]
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class Stats:
+    """Thread-safe record of every request and every acknowledged rating."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.latencies_ms = []
+        self.statuses = Counter()
+        self.errors = []
+        self.submissions = 0
+        self.rated_pairs = set()
+        self.clean_503 = 0
+
+    def record(self, kind, started, status, error=None):
+        with self.lock:
+            self.latencies_ms.append((time.perf_counter() - started) * 1000)
+            self.statuses[status] += 1
+            if status == 503:
+                self.clean_503 += 1
+            elif error:
+                self.errors.append(f"{kind}: {error}")
+
+    def acknowledge(self, username, candidate_id):
+        with self.lock:
+            self.submissions += 1
+            self.rated_pairs.add((username, candidate_id))
+
+
+class Rater(threading.Thread):
+    """One simulated rater: logs in, then browses and rates until the deadline."""
+
+    def __init__(self, portal, username, candidate_ids, deadline, stats, seed):
+        super().__init__(daemon=True)
+        self.portal, self.username = portal, username
+        self.candidate_ids, self.deadline, self.stats = candidate_ids, deadline, stats
+        self.random = random.Random(seed)
+        self.session = requests.Session()
+
+    def request(self, kind, method, path, allow_redirects=True, **kwargs):
+        started = time.perf_counter()
+        try:
+            response = self.session.request(
+                method,
+                self.portal.url + path,
+                timeout=30,
+                allow_redirects=allow_redirects,
+                **kwargs,
+            )
+        except requests.RequestException as exc:
+            self.stats.record(kind, started, "connection-error", repr(exc))
+            return None
+        ok = response.status_code < 400
+        self.stats.record(
+            kind,
+            started,
+            response.status_code,
+            None if ok else f"{method} {path} → {response.status_code}",
+        )
+        return response if ok else None
+
+    def login(self):
+        page = self.request("login-page", "GET", "/accounts/login/")
+        if page is None:
+            return False
+        token = CSRF_RE.search(page.text).group(1)
+        done = self.request(
+            "login",
+            "POST",
+            "/accounts/login/",
+            data={
+                "csrfmiddlewaretoken": token,
+                "username": self.username,
+                "password": PASSWORD,
+            },
+            headers={"Referer": self.portal.url + "/accounts/login/"},
+        )
+        return done is not None and "sessionid" in self.session.cookies
+
+    def rate(self, candidate_id, action):
+        page = self.request("candidate", "GET", f"/candidates/{candidate_id}/")
+        if page is None:
+            return
+        match = CSRF_RE.search(page.text)
+        response = self.request(
+            "rate",
+            "POST",
+            f"/candidates/{candidate_id}/rate/",
+            data={
+                "csrfmiddlewaretoken": match.group(1),
+                "label": self.random.choice(LABELS),
+                "notes": f"load test, {action}",
+                "action": action,
+            },
+            headers={"Referer": page.url},
+            allow_redirects=False,
+        )
+        if response is not None and response.status_code == 302:
+            self.stats.acknowledge(self.username, candidate_id)
+            if action == "next":
+                self.request("rate-next", "GET", response.headers["Location"])
+
+    def run(self):
+        if not self.login():
+            return
+        while time.monotonic() < self.deadline:
+            choice = self.random.random()
+            candidate_id = self.random.choice(self.candidate_ids)
+            if choice < 0.3:
+                self.request(
+                    "catalogue",
+                    "GET",
+                    "/catalogue/" + self.random.choice(CATALOGUE_QUERIES),
+                )
+            elif choice < 0.55:
+                self.request("candidate", "GET", f"/candidates/{candidate_id}/")
+            elif choice < 0.8:
+                self.rate(candidate_id, "save")
+            else:
+                self.rate(candidate_id, "next")
+
+
+def prepare_database(portal, candidates, users):
+    """Migrate, collect static files, load candidates and the load-test raters."""
+    portal.manage("migrate", "--noinput")
+    portal.manage("collectstatic", "--noinput")
+    script = (
+        "from catalogue.synthetic import load_synthetic_catalogue;"
+        "from django.contrib.auth import get_user_model;"
+        "from rating.models import Rating;"
+        f"load_synthetic_catalogue({candidates}, project_slug='load', observations=2);"
+        "User = get_user_model();"
+        f"names = [f'load-rater-{{n:02d}}' for n in range({users})];"
+        "[User.objects.get_or_create(username=n) for n in names];"
+        "[u.set_password('" + PASSWORD + "') or u.save() "
+        "for u in User.objects.filter(username__in=names)];"
+        "Rating.objects.filter(user__username__startswith='load-rater-').delete()"
+    )
+    portal.manage("shell", "-c", script)
+
+
+def stored_counts(portal):
+    """(ratings, history rows, set of (username, candidate id)) of the load raters."""
+    script = (
+        "import json;from rating.models import Rating, RatingHistory;"
+        "q = Rating.objects.filter(user__username__startswith='load-rater-');"
+        "print(json.dumps([q.count(),"
+        " RatingHistory.objects.filter(rating__in=q).count(),"
+        " list(q.values_list('user__username', 'candidate_id'))]))"
+    )
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=portal.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    ratings, history, pairs = json.loads(out.strip().splitlines()[-1])
+    return ratings, history, {tuple(pair) for pair in pairs}
+
+
+def candidate_ids(portal):
+    script = (
+        "from catalogue.models import Candidate;"
+        "print(','.join(str(i) for i in Candidate.objects.filter("
+        "observation__project__slug='load', is_best_beam=True)"
+        ".values_list('id', flat=True)[:5000]))"
+    )
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=portal.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [int(i) for i in out.strip().splitlines()[-1].split(",")]
+
+
+def inject_faults(portal, duration, events, stop):
+    """Kill a worker at 1/3 of the run and restart PostgreSQL at 2/3."""
+    if stop.wait(duration / 3):
+        return
+    victim = portal.worker_pids()[0]
+    os.kill(victim, signal.SIGKILL)
+    events.append({"at_s": round(duration / 3, 1), "fault": f"killed worker {victim}"})
+    if stop.wait(duration / 3):
+        return
+    cluster = sorted(os.listdir("/etc/postgresql"))[-1]
+    started = time.monotonic()
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart"],
+        check=True,
+        capture_output=True,
+    )
+    events.append(
+        {
+            "at_s": round(2 * duration / 3, 1),
+            "fault": "restarted PostgreSQL",
+            "restart_s": round(time.monotonic() - started, 1),
+        }
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
+    parser.add_argument("--users", type=int, default=50, help="concurrent raters")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--candidates", type=int, default=20_000)
+    parser.add_argument("--faults", action="store_true")
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/portal_load"
+    )
+    parser.add_argument("--out", default=str(ROOT / "var" / "load" / "load.json"))
+    args = parser.parse_args()
+
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            "createdb",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            args.database_url.rsplit("/", 1)[1],
+        ],
+        capture_output=True,
+    )
+    portal = Portal(args.database_url, args.workers, out.parent / "static")
+    prepare_database(portal, args.candidates, args.users)
+    ids = candidate_ids(portal)
+    portal.start()
+    stats, events, stop = Stats(), [], threading.Event()
+    try:
+        deadline = time.monotonic() + args.duration
+        raters = [
+            Rater(portal, f"load-rater-{n:02d}", ids, deadline, stats, seed=n)
+            for n in range(args.users)
+        ]
+        fault_thread = None
+        if args.faults:
+            fault_thread = threading.Thread(
+                target=inject_faults, args=(portal, args.duration, events, stop)
+            )
+            fault_thread.start()
+        started = time.monotonic()
+        for rater in raters:
+            rater.start()
+        for rater in raters:
+            rater.join(timeout=args.duration + 120)
+        elapsed = time.monotonic() - started
+        stop.set()
+        if fault_thread:
+            fault_thread.join()
+        recovered = requests.get(portal.url + "/healthz", timeout=10).status_code == 200
+        portal_alive = portal.process.poll() is None
+    finally:
+        portal.stop()
+
+    ratings, history, pairs = stored_counts(portal)
+    latencies = stats.latencies_ms
+    report = {
+        "users": args.users,
+        "duration_s": args.duration,
+        "workers": args.workers,
+        "faults": events,
+        "requests": len(latencies),
+        "requests_per_s": round(len(latencies) / elapsed, 1),
+        "latency_ms": {
+            "p50": round(percentile(latencies, 0.50), 1),
+            "p95": round(percentile(latencies, 0.95), 1),
+            "p99": round(percentile(latencies, 0.99), 1),
+            "mean": round(statistics.fmean(latencies), 1),
+        },
+        "statuses": {str(k): v for k, v in sorted(stats.statuses.items(), key=str)},
+        "errors": len(stats.errors),
+        "clean_503": stats.clean_503,
+        "error_samples": stats.errors[:10],
+        "acknowledged_submissions": stats.submissions,
+        "acknowledged_pairs": len(stats.rated_pairs),
+        "stored_ratings": ratings,
+        "stored_history_rows": history,
+        "portal_recovered": recovered,
+        "portal_process_alive": portal_alive,
+    }
+    problems = []
+    if args.faults:
+        # A request in flight on the killed worker may have been stored without its
+        # answer reaching the client: every acknowledged rating must be stored.
+        if not stats.rated_pairs <= pairs:
+            problems.append("an acknowledged rating is missing")
+        if history < stats.submissions:
+            problems.append("history rows missing for acknowledged submissions")
+        if not recovered or not portal_alive:
+            problems.append("the portal did not recover by itself")
+        if any(
+            isinstance(status, int) and status >= 500 and status != 503
+            for status in stats.statuses
+        ):
+            problems.append("a server error other than a clean 503")
+    else:
+        if stats.errors:
+            problems.append(f"{len(stats.errors)} failed requests")
+        if ratings != len(stats.rated_pairs) or pairs != stats.rated_pairs:
+            problems.append("stored ratings differ from acknowledged ratings")
+        if history != stats.submissions:
+            problems.append("history rows differ from acknowledged submissions")
+    report["problems"] = problems
+    out.write_text(json.dumps(report, indent=2))
+    print(json.dumps(report, indent=2))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

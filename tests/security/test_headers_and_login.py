@@ -1,0 +1,119 @@
+"""CSP, safe login redirects, login throttling, 503 while the database is away."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_csp_that_forbids_inline_script_without_nonce(client, settings):
+    settings.FIREFLY_URL = "https://viewer.example.org/firefly"
+    policy = client.get("/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+
+    script_src = directives["script-src"].split()
+    assert "'self'" in script_src and "https://viewer.example.org" in script_src
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    assert any(re.fullmatch(r"'nonce-[\w-]{16,}'", source) for source in script_src)
+    assert directives["object-src"] == "'none'"
+    assert "wss://viewer.example.org" in directives["connect-src"]
+
+
+@pytest.mark.django_db
+def test_each_response_gets_a_fresh_nonce(client):
+    first = client.get("/")["Content-Security-Policy"]
+    second = client.get("/")["Content-Security-Policy"]
+    assert first != second
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/steal", "//evil.example/steal", "https:evil.example"],
+)
+def test_login_never_redirects_off_site(client, rater, target):
+    response = client.post(
+        reverse("login"), {"username": "rater", "password": PASSWORD, "next": target}
+    )
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+    assert response["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_login_follows_a_local_next(client, rater):
+    response = client.post(
+        reverse("login"),
+        {"username": "rater", "password": PASSWORD, "next": "/catalogue/"},
+    )
+    assert response["Location"] == "/catalogue/"
+
+
+@pytest.mark.django_db
+def test_repeated_failed_logins_are_throttled_per_address(client, rater, settings):
+    url = reverse("login")
+    for _ in range(10):
+        assert (
+            client.post(url, {"username": "rater", "password": "wrong"}).status_code
+            == 200
+        )
+
+    throttled = client.post(url, {"username": "rater", "password": PASSWORD})
+
+    assert throttled.status_code == 429
+    assert b"Too many login attempts" in throttled.content
+    other = client.post(
+        url, {"username": "rater", "password": PASSWORD}, REMOTE_ADDR="10.9.8.7"
+    )
+    assert other.status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lost_database_gives_503_and_the_portal_recovers(client, rater):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database cannot be disconnected")
+    client.force_login(rater)
+    settings_dict = connection.settings_dict
+    saved = dict(settings_dict)
+    connection.close()
+    settings_dict["PORT"] = "1"  # nothing listens there: a real connection failure
+    try:
+        response = client.get(reverse("healthz"))
+        assert response.status_code == 503
+        page = client.get(reverse("catalogue:list"))
+        assert page.status_code == 503
+        assert page["Retry-After"] == "5"
+    finally:
+        connection.close()
+        settings_dict.clear()
+        settings_dict.update(saved)
+
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("catalogue:list")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_token_creation_is_rate_limited_per_user(client, rater):
+    from catalogue.token_models import UploadToken
+
+    client.force_login(rater)
+    for _ in range(10):
+        assert client.post(reverse("tokens:list"), {"name": "x"}).status_code == 200
+    refused = client.post(reverse("tokens:list"), {"name": "one too many"})
+    assert refused.status_code == 429
+    assert UploadToken.objects.filter(user=rater).count() == 10
+
+
+@pytest.mark.django_db
+def test_repeated_bad_api_tokens_are_throttled(client):
+    url = reverse("api:projects")
+    for _ in range(20):
+        response = client.get(url, HTTP_AUTHORIZATION="Token cpt_wrong")
+        assert response.status_code == 401
+    throttled = client.get(url, HTTP_AUTHORIZATION="Token cpt_wrong")
+    assert throttled.status_code == 429
+    assert "error" in throttled.json()
