@@ -15,6 +15,7 @@ from wagtail.documents.models import Document
 
 from catalogue.models import CandidateFile
 from catalogue.tokens import create_token
+from rating.models import Label, save_rating
 
 ROLES = ("anonymous", "rater", "editor", "staff")
 LOGIN = "login-redirect"  # 302 to the portal's login page
@@ -55,7 +56,8 @@ def token_only(**kwargs):
 
 
 # Every named URL of the portal. Arguments are filled from the `world` fixture
-# by name: "candidate", "file_kind", "media_path", "token", "document".
+# by name: "candidate", "file_kind", "media_path", "token", "document",
+# "rating", "observation", "project".
 ACCESS = {
     "healthz": public(),
     "auth_check": Rule({"anonymous": 401, "rater": 200, "editor": 200, "staff": 200}),
@@ -91,6 +93,14 @@ ACCESS = {
     "rating:nearby": login_required(args=("candidate",)),
     "rating:simbad": login_required(args=("candidate",)),
     "protected_media": login_required(args=("media_path",)),
+    "ratings:summary": login_required(),
+    "ratings:consensus": login_required(),
+    "ratings:zip": login_required(),
+    "ratings:training_set": login_required(args=("csv",)),
+    "ratings:delete": staff_only(args=("rating",)),
+    "siteadmin:index": staff_only(),
+    "siteadmin:delete_observation": staff_only(args=("observation",)),
+    "siteadmin:delete_project": staff_only(args=("project",)),
     "search": public(),
     "lookup": login_required(302, query="?q=J"),
     # Public Wagtail content: pages, documents editors publish, signed images.
@@ -150,6 +160,7 @@ def world(ingested, media_root, rater, editor, staff):
         .first()
     )
     token, _ = create_token(rater)
+    rating = save_rating(stored.candidate, rater, Label.TRUE)
     document = Document.objects.create(title="Demo notes")
     document.file.save("demo.txt", ContentFile(b"public notes"), save=True)
     return {
@@ -158,6 +169,9 @@ def world(ingested, media_root, rater, editor, staff):
         "media_path": stored.file.name,
         "token": token.pk,
         "document": document.pk,
+        "rating": rating.pk,
+        "observation": ingested.pk,
+        "project": ingested.project.slug,
     }
 
 
