@@ -43,7 +43,7 @@ def logged_in(browser, live_server, transactional_db):
         page.goto(f"{live_server.url}/accounts/login/?next=/catalogue/")
         page.fill("input[name=username]", "alice")
         page.fill("input[name=password]", PASSWORD)
-        page.click("form [type=submit]")
+        page.click("main form [type=submit]")
         page.wait_for_url("**/catalogue/")
         return page
 

@@ -41,7 +41,7 @@ def test_staff_filter_then_delete_a_rating(
     page.goto(live_server.url + reverse("login"))
     page.fill("input[name=username]", "staff")
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
     page.goto(live_server.url + reverse("ratings:summary"))
     page.select_option("select[name=user]", "cat")
