@@ -109,10 +109,19 @@ class NumberColumn(SortedColumnMixin, tables.Column):
 
 
 class NameColumn(TextColumn):
+    """The candidate name, linking to its page with the catalogue's filters.
+
+    The filters ride along so that "Rate & next" on the candidate page stays
+    within the list the rater was looking at.
+    """
+
+    query_suffix = ""  # "?<filters>", set per table by `BaseCandidateTable`
+
     def cell(self, value, record):
         return format_html(
-            '<td class="name"><a href="{}">{}</a></td>',
+            '<td class="name"><a href="{}{}">{}</a></td>',
             record.get_absolute_url(),
+            self.query_suffix,
             value,
         )
 
@@ -153,6 +162,11 @@ def _value(record, path):
 
 class BaseCandidateTable(tables.Table):
     """Context columns that are not in `_final.csv`."""
+
+    def __init__(self, *args, filter_query="", **kwargs):
+        super().__init__(*args, **kwargs)
+        if filter_query and "name" in self.columns:
+            self.columns["name"].column.query_suffix = f"?{filter_query}"
 
     def body_html(self):
         """The `<tr>` rows of the current page as one HTML string."""

@@ -77,6 +77,7 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return {
             "exclude": excluded_columns(chosen_columns(self.request.user), cone),
             "order_by": clean_sort(self.request.GET.get("sort"), cone),
+            "filter_query": _without(self.request.GET, "page", "per_page", "sort"),
         }
 
     def get_context_data(self, **kwargs):

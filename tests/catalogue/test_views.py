@@ -1,5 +1,7 @@
 """The catalogue page: access, query count, counting, paging, column chooser."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.http import QueryDict
@@ -162,3 +164,10 @@ def test_filtered_candidates_is_the_catalogue_filter(catalogue):
         QueryDict("rating_status=unrated_by_me"), catalogue.users["alice"]
     )
     assert catalogue.by_name["A1"] not in candidates
+
+
+def test_candidate_links_carry_the_filters_for_rate_and_next(client, alice, catalogue):
+    response = client.get(f"{LIST_URL}?rating_status=unrated_by_me&sort=name&page=1")
+    links = re.findall(r'href="/candidates/\d+/([^"]*)"', response.content.decode())
+    # Filters travel along; the list's own sort and page do not.
+    assert links and set(links) == {"?rating_status=unrated_by_me"}
