@@ -182,6 +182,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Wagtail runs its reference-index task inline and logs every run at INFO.
+    "loggers": {"django_tasks": {"level": "WARNING"}},
 }
 
 # The OpenAPI schema documents the portal's API, not Wagtail's internal one.
