@@ -5,21 +5,13 @@ import os
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.catalogue.listing_data import build_catalogue
 from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop; the live server's ORM calls are fine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
         )
         yield chromium
         chromium.close()

@@ -8,53 +8,22 @@ import astropy.units as u
 import pytest
 from astropy.coordinates import SkyCoord
 from django.core.management import CommandError, call_command
-from django.forms.models import model_to_dict
 
 from catalogue.models import (
-    Beam,
     BeamFile,
     Candidate,
     CandidateFile,
     Lightcurve,
     Observation,
-    Project,
-    Upload,
 )
+from tests.catalogue.api_support import MODELS, media_files, snapshot
 from tests.conftest import DEMO_BEAMS, DEMO_SBID
-
-MODELS = (
-    Project,
-    Observation,
-    Beam,
-    Candidate,
-    Lightcurve,
-    BeamFile,
-    CandidateFile,
-    Upload,
-)
 
 
 def ingest(directory, project="demo"):
     out = io.StringIO()
     call_command("ingest_observation", str(directory), project=project, stdout=out)
     return out.getvalue()
-
-
-def snapshot():
-    """Every row of every catalogue model, as plain dicts."""
-    return {
-        model.__name__: sorted(
-            (model_to_dict(obj) | {"pk": obj.pk} for obj in model.objects.all()),
-            key=lambda row: row["pk"],
-        )
-        for model in MODELS
-    }
-
-
-def media_files(media_root):
-    return sorted(
-        p.relative_to(media_root) for p in media_root.rglob("*") if p.is_file()
-    )
 
 
 def csv_rows(path):

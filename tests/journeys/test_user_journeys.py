@@ -22,7 +22,7 @@ import requests
 from playwright.sync_api import expect, sync_playwright
 
 from catalogue.demo import write_demo_observation
-from tests.browser import CHROMIUM_ARGS
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -123,7 +123,7 @@ def portal(tmp_path_factory):
 def chromium():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
         )
         yield chromium
         chromium.close()

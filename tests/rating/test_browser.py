@@ -16,19 +16,11 @@ from playwright.sync_api import expect, sync_playwright
 
 from catalogue.models import CandidateFile
 from rating.models import Rating, Tag
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.factories import BeamFactory, CandidateFactory, TagFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 STAND_IN_LOADER = b"""
 window.fireflyCalls = [];
 window.fireflyRangeRequests = [];
@@ -83,7 +75,7 @@ def firefly_stand_in():
 def chromium():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()

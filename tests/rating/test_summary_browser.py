@@ -5,19 +5,10 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from rating.models import Rating
+from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -28,7 +19,7 @@ def chromium_page(live_server, monkeypatch):
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
         )
         yield browser.new_page()
         browser.close()
