@@ -39,7 +39,8 @@ class ObservationFactory(factory.django.DjangoModelFactory):
         model = Observation
 
     project = factory.SubFactory(ProjectFactory)
-    sbid = factory.Sequence(lambda n: f"SB{50000 + n}")
+    # Far from the demo SBID (SB50230), so a long test run never collides with it.
+    sbid = factory.Sequence(lambda n: f"SB{800000 + n}")
 
 
 class BeamFactory(factory.django.DjangoModelFactory):

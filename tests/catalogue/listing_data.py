@@ -18,7 +18,7 @@ from tests.factories import (
     UserFactory,
 )
 
-CANDIDATE_LINK = re.compile(r'href="/candidates/(\d+)/"')
+CANDIDATE_LINK = re.compile(r'href="/candidates/(\d+)/(?:\?[^"]*)?"')
 
 
 @dataclass
