@@ -15,7 +15,7 @@ from catalogue.token_models import UploadToken
 from home.models import HomePage
 from rating.models import Rating, Tag
 
-from .test_permission_matrix import ACCESS, world  # noqa: F401  (fixture)
+from .test_permission_matrix import ACCESS
 
 # name → (URL args from the `world` fixture, form data a real submit would send)
 FORMS = {
@@ -55,7 +55,7 @@ def test_every_post_only_url_is_covered():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(FORMS))
-def test_post_without_csrf_token_is_refused(name, world, staff):  # noqa: F811
+def test_post_without_csrf_token_is_refused(name, world, staff):
     args, data = FORMS[name]
     url = reverse(name, args=[world.get(arg, arg) for arg in args])
     client = Client(enforce_csrf_checks=True)
@@ -69,7 +69,7 @@ def test_post_without_csrf_token_is_refused(name, world, staff):  # noqa: F811
 
 
 @pytest.mark.django_db
-def test_wagtail_and_django_admin_forms_need_the_token_too(world, staff):  # noqa: F811
+def test_wagtail_and_django_admin_forms_need_the_token_too(world, staff):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff)
     home = HomePage.objects.get()

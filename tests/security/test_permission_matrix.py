@@ -9,13 +9,7 @@ the four kinds of user: anonymous, rater, editor (group "Editors"), staff.
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from wagtail.documents.models import Document
-
-from catalogue.models import CandidateFile
-from catalogue.tokens import create_token
-from rating.models import Label, save_rating
 
 ROLES = ("anonymous", "rater", "editor", "staff")
 LOGIN = "login-redirect"  # 302 to the portal's login page
@@ -149,30 +143,6 @@ def test_every_url_pattern_is_classified():
         if name not in ACCESS and name != SIGNED_IMAGES
     )
     assert not unknown, "classify these URLs in ACCESS: " + ", ".join(unknown)
-
-
-@pytest.fixture
-def world(ingested, media_root, rater, editor, staff):
-    """Real rows to point URLs at: a demo candidate with files, a token, a document."""
-    stored = (
-        CandidateFile.objects.filter(kind="deepcutout_fits")
-        .select_related("candidate")
-        .first()
-    )
-    token, _ = create_token(rater)
-    rating = save_rating(stored.candidate, rater, Label.TRUE)
-    document = Document.objects.create(title="Demo notes")
-    document.file.save("demo.txt", ContentFile(b"public notes"), save=True)
-    return {
-        "candidate": stored.candidate_id,
-        "file_kind": "deepcutout_fits",
-        "media_path": stored.file.name,
-        "token": token.pk,
-        "document": document.pk,
-        "rating": rating.pk,
-        "observation": ingested.pk,
-        "project": ingested.project.slug,
-    }
 
 
 def client_for(role, client, users):
