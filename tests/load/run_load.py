@@ -87,6 +87,18 @@ class Portal:
             stdout=subprocess.DEVNULL,
         )
 
+    def shell_output(self, script):
+        """Last line printed by `script` run in `manage.py shell` for this portal."""
+        out = subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", script],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        return out.strip().splitlines()[-1]
+
     def start(self):
         self.process = subprocess.Popen(
             [
@@ -280,15 +292,7 @@ def stored_counts(portal):
         " RatingHistory.objects.filter(rating__in=q).count(),"
         " list(q.values_list('user__username', 'candidate_id'))]))"
     )
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=portal.env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    ratings, history, pairs = json.loads(out.strip().splitlines()[-1])
+    ratings, history, pairs = json.loads(portal.shell_output(script))
     return ratings, history, {tuple(pair) for pair in pairs}
 
 
@@ -299,15 +303,7 @@ def candidate_ids(portal):
         "observation__project__slug='load', is_best_beam=True)"
         ".values_list('id', flat=True)[:5000]))"
     )
-    out = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=portal.env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return [int(i) for i in out.strip().splitlines()[-1].split(",")]
+    return [int(i) for i in portal.shell_output(script).split(",")]
 
 
 def inject_faults(portal, duration, events, stop):
