@@ -4,6 +4,12 @@
 `/usr/bin/chromium` with these arguments (no background network traffic).
 """
 
+import threading
+from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
+
+from playwright.sync_api import sync_playwright
+
 CHROMIUM_PATH = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -14,3 +20,31 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+@contextmanager
+def launched_chromium():
+    """A headless Debian Chromium driven by Playwright's sync API."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def serve_in_thread(handler):
+    """A loopback HTTP server running `handler` in a thread; yields its base URL.
+
+    For stand-ins of services that cannot run here (Firefly, SIMBAD).
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from catalogue.demo import write_demo_observation
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.browser import launched_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -121,12 +121,8 @@ def portal(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def chromium():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    with launched_chromium() as browser:
+        yield browser
 
 
 def query(portal, sql, *params):

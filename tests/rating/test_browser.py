@@ -6,17 +6,16 @@ local HTTP server defines `window.firefly`, records `showImage` calls and
 calls `window.onFireflyLoaded`, as the real loader does.
 """
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from catalogue.models import CandidateFile
 from rating.models import Rating, Tag
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.browser import launched_chromium, serve_in_thread
 from tests.factories import BeamFactory, CandidateFactory, TagFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -64,21 +63,14 @@ class FireflyStandIn(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def firefly_stand_in():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FireflyStandIn)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    with serve_in_thread(FireflyStandIn) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
-        )
+    with launched_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

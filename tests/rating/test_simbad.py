@@ -6,15 +6,15 @@ answers too slowly, or fails, as each test needs.
 """
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from tests.browser import serve_in_thread
 from tests.factories import CandidateFactory
 
 TAP_ANSWER = {
@@ -61,12 +61,8 @@ class StandIn(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def stand_in_url():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/simbad/sim-tap/sync"
-    server.shutdown()
-    server.server_close()
+    with serve_in_thread(StandIn) as url:
+        yield f"{url}/simbad/sim-tap/sync"
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from rating.models import Rating
-from tests.browser import CHROMIUM_ARGS, CHROMIUM_PATH
+from tests.browser import launched_chromium
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -15,14 +15,8 @@ pytestmark = pytest.mark.browser
 def chromium_page(live_server, monkeypatch):
     # Playwright's sync API runs an event loop; the test still reads the DB.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS
-        )
+    with launched_chromium() as browser:
         yield browser.new_page()
-        browser.close()
 
 
 def test_staff_filter_then_delete_a_rating(
