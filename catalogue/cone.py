@@ -10,19 +10,10 @@ and SQLite (Django registers the math functions for SQLite).
 
 import math
 
-from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import (
-    ASin,
-    Cos,
-    Greatest,
-    Least,
-    Power,
-    Radians,
-    Sin,
-    Sqrt,
-)
+from django.db.models import F, FloatField, Func, Q
 
 ARCSEC_PER_DEG = 3600.0
+ARCSEC_PER_RADIAN = math.degrees(1.0) * ARCSEC_PER_DEG
 MAX_RADIUS_ARCSEC = 10 * ARCSEC_PER_DEG  # 10 deg: a cone search, not a sky scan
 # Widen the bounding box by this much (deg) so rounding never cuts a row
 # that the exact separation would keep.
@@ -91,26 +82,52 @@ def bounding_box_q(ra_deg, dec_deg, radius_deg, ra_field="ra", dec_field="dec"):
     return box & ra_range
 
 
-def separation_arcsec_expression(ra_deg, dec_deg, ra_field="ra", dec_field="dec"):
-    """SQL expression: great-circle separation (arcsec) from a fixed point.
+class SeparationArcsec(Func):
+    """Great-circle separation (arcsec) of a row's (RA, Dec) from a fixed point.
 
     Haversine: hav = sin²(Δδ/2) + cos δ₁ cos δ₂ sin²(Δα/2); the argument of
     asin(√hav) is clamped to [0, 1] so rounding can never make it undefined.
+    Written as one SQL expression: a tree of Django Func nodes cost several
+    milliseconds to compile in each of a page's queries.
     """
-    ra0 = Value(math.radians(ra_deg % 360.0), output_field=FloatField())
-    dec0 = Value(math.radians(dec_deg), output_field=FloatField())
-    cos_dec0 = Value(math.cos(math.radians(dec_deg)), output_field=FloatField())
-    ra = Radians(F(ra_field))
-    dec = Radians(F(dec_field))
-    half = Value(0.5, output_field=FloatField())
-    hav = Power(Sin((dec - dec0) * half), 2) + cos_dec0 * Cos(dec) * Power(
-        Sin((ra - ra0) * half), 2
-    )
-    clamped = Least(
-        Greatest(Sqrt(hav), Value(0.0, output_field=FloatField())),
-        Value(1.0, output_field=FloatField()),
-    )
-    return Value(2 * math.degrees(1) * ARCSEC_PER_DEG) * ASin(clamped)
+
+    output_field = FloatField()
+
+    def __init__(self, ra_field, dec_field, ra_deg, dec_deg):
+        super().__init__(F(ra_field), F(dec_field))
+        self.ra0_rad = math.radians(ra_deg % 360.0)
+        self.dec0_rad = math.radians(dec_deg)
+        self.cos_dec0 = math.cos(self.dec0_rad)
+
+    def as_sql(self, compiler, connection, least="LEAST", greatest="GREATEST", **kw):
+        (ra_sql, ra_params), (dec_sql, dec_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        half_dec = f"SIN((RADIANS({dec_sql}) - %s) * 0.5)"
+        half_ra = f"SIN((RADIANS({ra_sql}) - %s) * 0.5)"
+        hav = (
+            f"POWER({half_dec}, 2) + %s * COS(RADIANS({dec_sql})) * POWER({half_ra}, 2)"
+        )
+        # separation = 2 asin(√hav) rad
+        sql = f"(%s * ASIN({least}({greatest}(SQRT({hav}), 0.0), 1.0)))"
+        params = (
+            2 * ARCSEC_PER_RADIAN,
+            *dec_params,
+            self.dec0_rad,
+            self.cos_dec0,
+            *dec_params,
+            *ra_params,
+            self.ra0_rad,
+        )
+        return sql, params
+
+    def as_sqlite(self, compiler, connection, **kw):
+        return self.as_sql(compiler, connection, least="MIN", greatest="MAX")
+
+
+def separation_arcsec_expression(ra_deg, dec_deg, ra_field="ra", dec_field="dec"):
+    """SQL expression: great-circle separation (arcsec) from (ra_deg, dec_deg)."""
+    return SeparationArcsec(ra_field, dec_field, ra_deg, dec_deg)
 
 
 def cone_search(qs, ra_deg, dec_deg, radius_arcsec, target="candidate"):

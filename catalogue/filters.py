@@ -8,6 +8,8 @@ column's stored unit, see `catalogue.columns`), `rating_status`, `my_label`,
 `label`, `tag`, `consensus`, `disputed` and `best_beam` (default on).
 """
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -91,6 +93,28 @@ class RangeBoundFilter(django_filters.Filter):
     """A float bound (in the column's stored unit) on one numeric column."""
 
     field_class = forms.FloatField
+
+
+class FilterCopies(dict):
+    """A FilterSet's `base_filters` whose per-request deep copy is cheap.
+
+    django-filter deep-copies every filter for each FilterSet instance
+    (about 70 here, with their querysets and widgets), which cost more than
+    the catalogue's queries. A filter's per-instance state is its `parent`
+    and its method helper, so a shallow copy with its own `extra` dict and
+    a method helper re-bound to the copy is a faithful copy.
+    """
+
+    def __deepcopy__(self, memo):
+        return {name: _copy_filter(f) for name, f in self.items()}
+
+
+def _copy_filter(original):
+    copied = copy.copy(original)
+    copied.extra = dict(original.extra)
+    if original.method is not None:
+        copied.method = original.method  # a FilterMethod bound to the copy
+    return copied
 
 
 def range_filters():
@@ -217,6 +241,27 @@ class CandidateFilterSet(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, **kw)
         self.user = user if user is not None else getattr(request, "user", None)
 
+    @classmethod
+    def _form_class(cls):
+        if "_cached_form_class" not in cls.__dict__:
+            fields = {
+                name: _copy_filter(f).field for name, f in cls.base_filters.items()
+            }
+            cls._cached_form_class = type(
+                f"{cls.__name__}Form", (cls._meta.form,), fields
+            )
+        return cls._cached_form_class
+
+    def get_form_class(self):
+        """One form class per FilterSet class, built once.
+
+        django-filter builds a new form class (and every field) per request;
+        the fields here do not depend on the request (choices from querysets
+        are re-read each time the form is rendered), and the form copies its
+        fields per instance anyway.
+        """
+        return self._form_class()
+
     @property
     def cone(self):
         """(ra_deg, dec_deg, radius_arcsec, target) of a valid cone, else None."""
@@ -300,4 +345,6 @@ class CandidateFilterSet(django_filters.FilterSet):
         return queryset.exclude(pk__in=disputed)
 
 
-CandidateFilterSet.base_filters.update(range_filters())
+CandidateFilterSet.base_filters = FilterCopies(
+    {**CandidateFilterSet.base_filters, **range_filters()}
+)

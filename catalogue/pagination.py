@@ -8,7 +8,8 @@ every matching row, and OFFSET dragging the joined rows it skips. So:
   counted exactly;
 - a page first selects only the ids of its rows (OFFSET over the narrow
   candidate table, no joins), then fetches those rows with their related
-  observation, beam and project ("deferred join").
+  observation, beam and project ("deferred join"); a table with
+  `record_fields()` gets just those values per row, as dicts.
 """
 
 import json
@@ -67,6 +68,12 @@ class CataloguePaginator(Paginator):
         top = bottom + self.per_page
         queryset = self.queryset
         ids = list(queryset.values_list("pk", flat=True)[bottom:top])
-        records = list(queryset.filter(pk__in=ids)) if ids else []
-        rows = BoundRows(records, table=self.object_list.table)
+        table = self.object_list.table
+        records = []
+        if ids:
+            page_rows = queryset.filter(pk__in=ids)
+            if hasattr(table, "record_fields"):
+                page_rows = page_rows.values(*table.record_fields())
+            records = list(page_rows)
+        rows = BoundRows(records, table=table)
         return self._get_page(rows, number, self)

@@ -6,8 +6,12 @@ from `catalogue.columns`. Sorting goes through `querying.sorted_candidates`
 so the table, the exports and "Rate & next" order rows the same way.
 """
 
+import copy
+from html import escape
+
 import django_tables2 as tables
-from django.utils.html import conditional_escape, format_html
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .columns import FINAL_CSV_COLUMNS
@@ -79,6 +83,14 @@ class SortedColumnMixin:
         self.cone = cone
         super().__init__(*args, **kwargs)
 
+    def __deepcopy__(self, memo):
+        # Every table copies its ~30 class-level columns; a column's only
+        # per-table state is set on the copy (`query_suffix`), so copying
+        # the object and its attrs dicts is enough, and much cheaper.
+        column = copy.copy(self)
+        column.attrs = {key: dict(value) for key, value in self.attrs.items()}
+        return column
+
     def order(self, queryset, is_descending):
         key = f"-{self.sort_key}" if is_descending else self.sort_key
         return sorted_candidates(queryset, key, cone=self.cone), True
@@ -91,7 +103,7 @@ class TextColumn(SortedColumnMixin, tables.Column):
     def cell(self, value, record):
         if value in (None, ""):
             return EMPTY_CELL
-        return f"<td>{conditional_escape(value)}</td>"
+        return f"<td>{escape(str(value))}</td>"
 
 
 class NumberColumn(SortedColumnMixin, tables.Column):
@@ -116,13 +128,13 @@ class NameColumn(TextColumn):
     """
 
     query_suffix = ""  # "?<filters>", set per table by `BaseCandidateTable`
+    url_pattern = "{}"  # the candidate URL with "{}" for the id, set per page
 
     def cell(self, value, record):
-        return format_html(
-            '<td class="name"><a href="{}{}">{}</a></td>',
-            record.get_absolute_url(),
-            self.query_suffix,
-            value,
+        url = self.url_pattern.format(record["id"])
+        return (
+            f'<td class="name"><a href="{escape(url + self.query_suffix)}">'
+            f"{escape(value)}</a></td>"
         )
 
 
@@ -152,14 +164,6 @@ def csv_column(column):
     )
 
 
-def _value(record, path):
-    for part in path:
-        if record is None:
-            return None
-        record = getattr(record, part)
-    return record
-
-
 class BaseCandidateTable(tables.Table):
     """Context columns that are not in `_final.csv`."""
 
@@ -168,17 +172,29 @@ class BaseCandidateTable(tables.Table):
         if filter_query and "name" in self.columns:
             self.columns["name"].column.query_suffix = f"?{filter_query}"
 
-    def body_html(self):
-        """The `<tr>` rows of the current page as one HTML string."""
-        columns = [
-            (bound.column, str(bound.accessor).replace(".", "__").split("__"))
+    def _value_keys(self):
+        """(column, key of its value in a page record) per shown column."""
+        return [
+            (bound.column, str(bound.accessor).replace(".", "__"))
             for bound in self.columns
         ]
+
+    def record_fields(self):
+        """What a page fetches per row (`values()` keys): the id and the
+        shown columns only, as dicts rather than model instances."""
+        return ["id", *{key for _, key in self._value_keys()}]
+
+    def body_html(self):
+        """The `<tr>` rows of the current page (dicts of `record_fields`)."""
+        if "name" in self.columns:
+            # One reverse() for the page instead of one per row.
+            self.columns["name"].column.url_pattern = reverse(
+                "rating:candidate", args=[0]
+            ).replace("/0/", "/{}/")
+        columns = self._value_keys()
         rows = [
             "<tr>"
-            + "".join(
-                column.cell(_value(record, path), record) for column, path in columns
-            )
+            + "".join(column.cell(record[key], record) for column, key in columns)
             + "</tr>"
             for record in self.page.object_list.data
         ]
@@ -223,7 +239,6 @@ class BaseCandidateTable(tables.Table):
     )
 
     class Meta:
-        template_name = "catalogue/candidate_table.html"
         attrs = {"class": "data-table catalogue-table"}
         order_by_field = "sort"
         empty_text = "No candidates match these filters."

@@ -15,8 +15,14 @@ from .bounds import column_bounds
 from .columns import NUMERIC_COLUMNS
 from .exports import csv_lines, votable_chunks
 from .filters import CandidateFilterSet
-from .forms import field_html
 from .models import CataloguePreference, Observation
+from .page_html import (
+    column_choices_html,
+    filter_fields_html,
+    observation_options_html,
+    range_rows_html,
+    table_html,
+)
 from .pagination import CataloguePaginator
 from .querying import (
     base_candidates,
@@ -83,26 +89,35 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = self.filterset.form
+        table = context["table"]
+        cone = self.filterset.cone
+        observations = Observation.objects.select_related("project").order_by(
+            "project__slug", "sbid"
+        )
         context.update(
             form=form,
             filter_groups={
-                group: [(form[name], field_html(form[name])) for name in names]
+                group: filter_fields_html(form, names)
                 for group, names in FILTER_GROUPS.items()
             },
-            range_rows=range_rows(form),
+            observation_options=observation_options_html(observations),
+            range_rows=range_rows_html(range_rows(form)),
             ranges_open=any(
                 self.request.GET.get(f"{column.name}_{suffix}")
                 for column in NUMERIC_COLUMNS
                 for suffix in ("min", "max")
             ),
-            observations=Observation.objects.select_related("project").order_by(
-                "project__slug", "sbid"
-            ),
-            cone=self.filterset.cone,
+            cone=cone,
             query=self.request.GET.urlencode(),
             export_query=_without(self.request.GET, "page", "per_page"),
-            choosable_columns=CHOOSABLE_COLUMNS,
-            shown_columns={column.name for column in context["table"].columns},
+            column_choices=column_choices_html(
+                CHOOSABLE_COLUMNS, {column.name for column in table.columns}
+            ),
+            table_html=table_html(
+                table,
+                self.request.GET,
+                clean_sort(self.request.GET.get("sort"), cone is not None),
+            ),
         )
         return context
 

@@ -6,3 +6,23 @@ class HomeConfig(AppConfig):
 
     name = "home"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from .menu import forget_menus, forget_menus_on_page_delete
+
+        page_signals = {
+            "published": page_published,
+            "unpublished": page_unpublished,
+            "moved": post_page_move,
+        }
+        for name, signal in page_signals.items():
+            signal.connect(forget_menus, dispatch_uid=f"menu-page-{name}")
+        post_delete.connect(
+            forget_menus_on_page_delete, dispatch_uid="menu-page-delete"
+        )
+        post_save.connect(forget_menus, sender=Site, dispatch_uid="menu-site-save")
+        post_delete.connect(forget_menus, sender=Site, dispatch_uid="menu-site-delete")

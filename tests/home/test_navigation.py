@@ -8,6 +8,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
+from home.menu import forget_menus
 from home.models import StandardPage
 
 from .conftest import make_note, publish
@@ -62,14 +63,28 @@ def test_header_and_footer_on_wagtail_and_django_pages(client, rater, menu_pages
 
 
 @pytest.mark.django_db
-def test_menu_costs_one_query_besides_the_site_lookup(
-    client, menu_pages, django_assert_num_queries
+def test_menu_is_cached_until_the_page_tree_changes(
+    client, home, menu_pages, django_assert_num_queries
 ):
     client.get("/search/")  # warm Wagtail's site-root cache
-    request = RequestFactory().get("/search/")
+    forget_menus()
     template = Template("{% load navigation_tags %}{% main_menu %}")
+    request = RequestFactory().get("/search/")
     with django_assert_num_queries(2):  # the request's Site, then the menu pages
         template.render(Context({"request": request}))
+    with django_assert_num_queries(0):
+        cached = template.render(Context({"request": request}))
+    assert "/survey/" in cached and "/news/" not in cached
+
+    publish(home, StandardPage(title="News", slug="news", show_in_menus=True))
+    assert "/news/" in template.render(Context({"request": request}))
+
+    StandardPage.objects.get(slug="news").delete()
+    assert "/news/" not in template.render(Context({"request": request}))
+
+    survey = StandardPage.objects.get(slug="survey")
+    survey.unpublish()
+    assert "/survey/" not in template.render(Context({"request": request}))
 
 
 @pytest.mark.django_db
