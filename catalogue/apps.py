@@ -8,4 +8,18 @@ class CatalogueConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from rating.models import Tag
+
         from . import signals  # noqa: F401  (connects file clean-up receivers)
+        from .models import Observation, Project
+        from .reference_lists import forget_reference_lists
+
+        for model in (Project, Observation, Tag):
+            for signal_name, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(
+                    forget_reference_lists,
+                    sender=model,
+                    dispatch_uid=f"reference-lists-{model.__name__}-{signal_name}",
+                )

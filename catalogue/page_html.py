@@ -21,7 +21,7 @@ def _errors_html(errors):
     return "".join(f'<p class="field-error">{escape(str(e))}</p>' for e in errors)
 
 
-def filter_field_html(bound_field):
+def filter_field_html(bound_field, choices=None):
     """One labelled filter input or select, with its errors below it."""
     field = bound_field.field
     errors = bound_field.errors
@@ -30,22 +30,25 @@ def filter_field_html(bound_field):
         f'<div class="filter-field{" filter-field--error" if errors else ""}">'
         f'<label for="{escape(bound_field.id_for_label)}"{title}>'
         f"{escape(str(bound_field.label))}</label>"
-        f"{field_html(bound_field)}{_errors_html(errors)}</div>"
+        f"{field_html(bound_field, choices)}{_errors_html(errors)}</div>"
     )
 
 
-def filter_fields_html(form, names):
-    """The filter fields `names` of `form`, in that order."""
-    return mark_safe("".join(filter_field_html(form[name]) for name in names))
+def filter_fields_html(form, names, choices=None):
+    """The filter fields `names` of `form`, in that order; `choices` maps a
+    field name to the [(value, label)] options to show for it."""
+    choices = choices or {}
+    return mark_safe(
+        "".join(filter_field_html(form[name], choices.get(name)) for name in names)
+    )
 
 
 def observation_options_html(observations):
-    """`<option>`s of the observation datalist ("project/SBID" labels)."""
+    """`<option>`s of the observation datalist from [(SBID, project slug)]."""
     return mark_safe(
         "".join(
-            f'<option value="{escape(o.sbid)}">'
-            f"{escape(o.project.slug)}/{escape(o.sbid)}</option>"
-            for o in observations
+            f'<option value="{escape(sbid)}">{escape(project)}/{escape(sbid)}</option>'
+            for sbid, project in observations
         )
     )
 

@@ -33,11 +33,14 @@ def estimated_rows(queryset):
     return int(plan["Plan"]["Plan Rows"])
 
 
-def count_rows(queryset):
-    """(count, is_estimate): the planner's estimate when large, else COUNT(*)."""
+def count_rows(queryset, exactly=False):
+    """(count, is_estimate): the planner's estimate when large, else COUNT(*).
+
+    `exactly` skips the estimate for a result known to be small.
+    """
     if queryset.query.is_empty():
         return 0, False
-    if connections[queryset.db].vendor == "postgresql":
+    if not exactly and connections[queryset.db].vendor == "postgresql":
         estimate = estimated_rows(queryset)
         if estimate > EXACT_COUNT_LIMIT:
             return estimate, True
@@ -49,8 +52,11 @@ class CataloguePaginator(Paginator):
 
     is_estimated = False
 
-    def __init__(self, object_list, per_page, **kwargs):
+    def __init__(self, object_list, per_page, count_exactly=False, **kwargs):
+        """`count_exactly`: the filters bound the result (a cone search), so
+        COUNT(*) is cheap and the planner estimate is not asked for."""
         per_page = max(MIN_PER_PAGE, min(int(per_page), MAX_PER_PAGE))
+        self.count_exactly = count_exactly
         super().__init__(object_list, per_page, **kwargs)
 
     @property
@@ -59,7 +65,7 @@ class CataloguePaginator(Paginator):
 
     @cached_property
     def count(self):
-        count, self.is_estimated = count_rows(self.queryset)
+        count, self.is_estimated = count_rows(self.queryset, self.count_exactly)
         return count
 
     def page(self, number):

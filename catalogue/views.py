@@ -15,7 +15,7 @@ from .bounds import column_bounds
 from .columns import NUMERIC_COLUMNS
 from .exports import csv_lines, votable_chunks
 from .filters import CandidateFilterSet
-from .models import CataloguePreference, Observation
+from .models import CataloguePreference
 from .page_html import (
     column_choices_html,
     filter_fields_html,
@@ -30,6 +30,7 @@ from .querying import (
     clean_sort,
     sorted_candidates,
 )
+from .reference_lists import reference_lists
 from .tables import CHOOSABLE_COLUMNS, CandidateTable, excluded_columns
 
 PER_PAGE = 50
@@ -48,9 +49,14 @@ FILTER_GROUPS = {
 
 
 def chosen_columns(user):
-    """The user's remembered column choice ([] means the default set)."""
-    preference = CataloguePreference.objects.filter(user=user).first()
-    return preference.columns if preference else []
+    """The user's remembered column choice ([] means the default set).
+
+    `portal.backends.PortalModelBackend` loads the preference with the user.
+    """
+    try:
+        return user.catalogue_preference.columns
+    except CataloguePreference.DoesNotExist:
+        return []
 
 
 class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
@@ -74,6 +80,12 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             "request": self.request,
         }
 
+    def get_table_pagination(self, table):
+        pagination = dict(super().get_table_pagination(table))
+        # A cone (radius ≤ 10 deg) holds few enough rows to count exactly.
+        pagination["count_exactly"] = self.filterset.cone is not None
+        return pagination
+
     def get_table_data(self):
         cone = self.filterset.cone is not None
         return sorted_candidates(self.object_list, self.request.GET.get("sort"), cone)
@@ -91,16 +103,15 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         form = self.filterset.form
         table = context["table"]
         cone = self.filterset.cone
-        observations = Observation.objects.select_related("project").order_by(
-            "project__slug", "sbid"
-        )
+        lists = reference_lists()
+        choices = {"project": lists["projects"], "tag": lists["tags"]}
         context.update(
             form=form,
             filter_groups={
-                group: filter_fields_html(form, names)
+                group: filter_fields_html(form, names, choices)
                 for group, names in FILTER_GROUPS.items()
             },
-            observation_options=observation_options_html(observations),
+            observation_options=observation_options_html(lists["observations"]),
             range_rows=range_rows_html(range_rows(form)),
             ranges_open=any(
                 self.request.GET.get(f"{column.name}_{suffix}")
