@@ -8,13 +8,15 @@ shown on the page, never a 500.
 
 import math
 import re
+from html import escape
 
 import astropy.units as u
 from astropy.coordinates import Angle
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .columns import NUMERIC_COLUMNS
 from .cone import ARCSEC_PER_DEG, validate_cone
@@ -146,20 +148,18 @@ def field_html(bound_field, choices=None):
     else:
         choices = getattr(widget, "choices", None)
     if choices is not None:
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if str(key) == current else "", label)
-                for key, label in choices
-            ),
+        options = "".join(
+            f'<option value="{escape(str(key))}"'
+            f"{' selected' if str(key) == current else ''}>{escape(str(label))}"
+            "</option>"
+            for key, label in choices
         )
         return format_html(
             '<select name="{}" id="{}"{}>{}</select>',
             bound_field.html_name,
             bound_field.auto_id,
             flatatt(attrs),
-            options,
+            mark_safe(options),
         )
     return format_html(
         '<input type="{}" name="{}" id="{}" value="{}"{}>',

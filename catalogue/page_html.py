@@ -11,6 +11,7 @@ which uses Django's `format_html`).
 """
 
 from html import escape
+from urllib.parse import urlencode
 
 from django.utils.safestring import mark_safe
 
@@ -99,18 +100,22 @@ def column_choices_html(choosable_columns, shown):
     )
 
 
-def _query(params, **changes):
-    """`params` (a QueryDict) urlencoded with `changes` set (None removes)."""
-    params = params.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return escape(params.urlencode())
+def _pairs_without(params, *names):
+    """(key, value) pairs of a QueryDict, leaving out the keys `names`."""
+    return [
+        (key, value)
+        for key, values in params.lists()
+        if key not in names
+        for value in values
+    ]
 
 
-def _header_cell(bound_column, params, current_sort):
+def _query(pairs, **extra):
+    """Escaped query string of `pairs` plus the `extra` parameters."""
+    return escape(urlencode([*pairs, *extra.items()]))
+
+
+def _header_cell(bound_column, filters, current_sort):
     """A sortable `<th>`: the link sorts ascending, or flips the current order."""
     name = bound_column.name
     classes = "orderable"
@@ -123,7 +128,7 @@ def _header_cell(bound_column, params, current_sort):
     title_attr = f' title="{escape(str(title))}"' if title else ""
     return (
         f'<th{title_attr} class="{classes}">'
-        f'<a href="?{_query(params, sort=target, page=None)}">'
+        f'<a href="?{_query(filters, sort=target)}">'
         f"{escape(str(bound_column.header))}</a></th>"
     )
 
@@ -133,12 +138,13 @@ def _pagination_html(table, params):
     if page is None or paginator.num_pages <= 1:
         return ""
     estimated = paginator.is_estimated
+    pairs = _pairs_without(params, "page")
     parts = ['<nav class="pagination catalogue-pagination" aria-label="Pages">']
     if page.has_previous():
-        parts.append(f'<a href="?{_query(params, page=1)}">« First</a>')
+        parts.append(f'<a href="?{_query(pairs, page=1)}">« First</a>')
         previous = page.previous_page_number()
         parts.append(
-            f'<a href="?{_query(params, page=previous)}" rel="prev">‹ Previous</a>'
+            f'<a href="?{_query(pairs, page=previous)}" rel="prev">‹ Previous</a>'
         )
     parts.append(
         f'<span class="pagination__where">Page {page.number:,} of '
@@ -147,16 +153,14 @@ def _pagination_html(table, params):
     if page.has_next():
         following = page.next_page_number()
         parts.append(
-            f'<a href="?{_query(params, page=following)}" rel="next">Next ›</a>'
+            f'<a href="?{_query(pairs, page=following)}" rel="next">Next ›</a>'
         )
         if not estimated:
             last = paginator.num_pages
-            parts.append(f'<a href="?{_query(params, page=last)}">Last »</a>')
+            parts.append(f'<a href="?{_query(pairs, page=last)}">Last »</a>')
     hidden = "".join(
         f'<input type="hidden" name="{escape(key)}" value="{escape(value)}">'
-        for key, values in params.lists()
-        if key != "page"
-        for value in values
+        for key, value in pairs
     )
     parts.append(
         f'<form method="get" class="pagination__jump">{hidden}'
@@ -173,8 +177,9 @@ def table_html(table, params, current_sort):
     `params` is the request's query string (a QueryDict); header links keep
     every filter, set `sort` and go back to page 1; page links keep the sort.
     """
+    filters = _pairs_without(params, "sort", "page")
     headers = "".join(
-        _header_cell(column, params, current_sort) for column in table.columns
+        _header_cell(column, filters, current_sort) for column in table.columns
     )
     return mark_safe(
         '<div class="table-wrap catalogue-table-wrap">'
