@@ -80,11 +80,19 @@ class Beam(models.Model):
 class Candidate(models.Model):
     """One row of a beam's `_final.csv`; every column kept, non-finite → NULL."""
 
-    beam = models.ForeignKey(Beam, on_delete=models.CASCADE, related_name="candidates")
+    # No single-column indexes on the two foreign keys: the unique
+    # (beam, name) and the (observation, is_best_beam) indexes lead with
+    # them, and every index costs each ingested row (SPEC §14).
+    beam = models.ForeignKey(
+        Beam, on_delete=models.CASCADE, related_name="candidates", db_index=False
+    )
     # Denormalised from the beam so catalogue filters and best-beam grouping
     # need no join.
     observation = models.ForeignKey(
-        Observation, on_delete=models.CASCADE, related_name="candidates"
+        Observation,
+        on_delete=models.CASCADE,
+        related_name="candidates",
+        db_index=False,
     )
     source_id = models.BigIntegerField(null=True, blank=True)
     name = models.CharField(max_length=128, validators=[CANDIDATE_NAME_VALIDATOR])

@@ -5,7 +5,7 @@ every matching row, and OFFSET dragging the joined rows it skips. So:
 
 - the count comes from PostgreSQL's planner estimate when that estimate is
   large (the page then says "≈ N (estimated)"); small results and SQLite are
-  counted exactly;
+  counted exactly, and a first page that is not full needs no count at all;
 - a page first selects only the ids of its rows (OFFSET over the narrow
   candidate table, no joins), then fetches those rows with their related
   observation, beam and project ("deferred join"); a table with
@@ -68,12 +68,24 @@ class CataloguePaginator(Paginator):
         count, self.is_estimated = count_rows(self.queryset, self.count_exactly)
         return count
 
-    def page(self, number):
-        number = self.validate_number(number)
+    def _page_ids(self, number):
         bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
+        return list(
+            self.queryset.values_list("pk", flat=True)[bottom : bottom + self.per_page]
+        )
+
+    def page(self, number):
+        ids = None
+        if "count" not in self.__dict__ and str(number).strip() == "1":
+            ids = self._page_ids(1)
+            if len(ids) < self.per_page:
+                # A first page that is not full is the whole result: its
+                # length is the exact count, no COUNT(*) or estimate needed.
+                self.__dict__["count"] = len(ids)
+        number = self.validate_number(number)
+        if ids is None:
+            ids = self._page_ids(number)
         queryset = self.queryset
-        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
         table = self.object_list.table
         records = []
         if ids:
