@@ -110,10 +110,23 @@ def _create_lightcurves(rows):
             batch_size=1000,
         )
         return
+    # Every light curve of a beam shares the beam's times: JSON-encode them
+    # once (encoding is most of the Python time of a large upload).
+    encoded_times = {}
+
+    def times_json(times):
+        key = tuple(times)
+        if key not in encoded_times:
+            encoded_times[key] = json.dumps(times)
+        return encoded_times[key]
+
     copy_rows(
         Lightcurve,
         ["candidate_id", *LIGHTCURVE_FIELDS],
-        ([row[0], *map(json.dumps, row[1:])] for row in rows),
+        (
+            [candidate_id, times_json(times), json.dumps(peak), json.dumps(rms)]
+            for candidate_id, times, peak, rms in rows
+        ),
     )
 
 
