@@ -48,6 +48,13 @@ class Label(models.TextChoices):
 class Rating(models.Model):
     """A user's current verdict on a candidate."""
 
+    # Ratings are registered with the Wagtail admin (a viewset), which would
+    # otherwise update Wagtail's reference index on every save and delete:
+    # three more queries per rating, and two per rating when an observation
+    # is deleted. Ratings are not editorial content; the admin's "usage" of
+    # a tag does not count them.
+    wagtail_reference_index_ignore = True
+
     candidate = models.ForeignKey(
         "catalogue.Candidate", on_delete=models.CASCADE, related_name="ratings"
     )

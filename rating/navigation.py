@@ -6,8 +6,6 @@ means next in the list the rater came from. Candidates are walked by id
 (primary-key index, no `ORDER BY random()`), wrapping around at the end.
 """
 
-from django.db.models import Exists, OuterRef
-
 from catalogue.querying import filtered_candidates
 
 from .models import Rating
@@ -39,8 +37,12 @@ def next_unrated_id(params, user, after_id=None):
 
     Returns None when every candidate matching the filters is rated.
     """
-    mine = Rating.objects.filter(user=user, candidate=OuterRef("pk"))
-    unrated = _candidate_ids(params, user).filter(~Exists(mine))
+    # NOT IN over the rater's own ratings (read once through the
+    # (user, candidate) index into a hashed subplan). A NOT EXISTS lets
+    # PostgreSQL pick a merge anti-join that reads every rating of every
+    # rater when this one has few: 38 ms instead of 1 on 100,000 ratings.
+    mine = Rating.objects.filter(user=user).values("candidate_id")
+    unrated = _candidate_ids(params, user).exclude(id__in=mine)
     if after_id is not None:
         found = unrated.filter(id__gt=after_id).order_by("id").first()
         if found is not None:
