@@ -125,11 +125,6 @@ class SeparationArcsec(Func):
         return self.as_sql(compiler, connection, least="MIN", greatest="MAX")
 
 
-def separation_arcsec_expression(ra_deg, dec_deg, ra_field="ra", dec_field="dec"):
-    """SQL expression: great-circle separation (arcsec) from (ra_deg, dec_deg)."""
-    return SeparationArcsec(ra_field, dec_field, ra_deg, dec_deg)
-
-
 def cone_search(qs, ra_deg, dec_deg, radius_arcsec, target="candidate"):
     """Rows of `qs` within `radius_arcsec` of (`ra_deg`, `dec_deg`), ICRS deg.
 
@@ -143,9 +138,7 @@ def cone_search(qs, ra_deg, dec_deg, radius_arcsec, target="candidate"):
     return (
         qs.filter(bounding_box_q(ra_deg, dec_deg, radius_deg, ra_field, dec_field))
         .annotate(
-            separation_arcsec=separation_arcsec_expression(
-                ra_deg, dec_deg, ra_field, dec_field
-            )
+            separation_arcsec=SeparationArcsec(ra_field, dec_field, ra_deg, dec_deg)
         )
         .filter(separation_arcsec__lte=radius_arcsec)
     )

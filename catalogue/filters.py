@@ -89,12 +89,6 @@ class BestBeamFilter(django_filters.Filter):
     field_class = BestBeamField
 
 
-class RangeBoundFilter(django_filters.Filter):
-    """A float bound (in the column's stored unit) on one numeric column."""
-
-    field_class = forms.FloatField
-
-
 class FilterCopies(dict):
     """A FilterSet's `base_filters` whose per-request deep copy is cheap.
 
@@ -123,7 +117,8 @@ def range_filters():
     for column in NUMERIC_COLUMNS:
         unit = f" ({column.unit})" if column.unit else ""
         for suffix, lookup, word in (("min", "gte", "minimum"), ("max", "lte", "max")):
-            filters[f"{column.name}_{suffix}"] = RangeBoundFilter(
+            # A float bound in the column's stored unit.
+            filters[f"{column.name}_{suffix}"] = FloatFilter(
                 field_name=column.name,
                 lookup_expr=lookup,
                 label=f"{column.name} {word}{unit}",

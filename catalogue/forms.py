@@ -114,26 +114,13 @@ class CatalogueFilterForm(forms.Form):
         self.cone_radius_arcsec = radius_arcsec
 
 
-def model_choices(field):
-    """(value, label) choices of a ModelChoiceField from one plain query.
-
-    Django's ModelChoiceIterator reads with `.iterator()`, a server-side
-    cursor on PostgreSQL: three round trips for a list of a few rows.
-    """
-    choices = [] if field.empty_label is None else [("", field.empty_label)]
-    choices += [
-        (field.prepare_value(obj), field.label_from_instance(obj))
-        for obj in field.queryset
-    ]
-    return choices
-
-
 def field_html(bound_field, choices=None):
     """HTML of a filter field's `<input>` or `<select>`, written directly.
 
     `choices` ([(value, label)], without the empty choice) replaces the
-    field's own. Equivalent to `str(bound_field)` for the simple widgets the
-    catalogue uses, without Django's per-widget (and per-option) templates, which made
+    field's own (a ModelChoiceField would otherwise query its choices).
+    Equivalent to `str(bound_field)` for the simple widgets the catalogue
+    uses, without Django's per-widget (and per-option) templates, which made
     up most of the catalogue page's rendering time.
     """
     widget = bound_field.field.widget
@@ -143,8 +130,6 @@ def field_html(bound_field, choices=None):
     if choices is not None:
         empty = bound_field.field.empty_label
         choices = [("", empty), *choices] if empty is not None else choices
-    elif isinstance(bound_field.field, forms.ModelChoiceField):
-        choices = model_choices(bound_field.field)
     else:
         choices = getattr(widget, "choices", None)
     if choices is not None:

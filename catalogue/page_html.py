@@ -100,7 +100,7 @@ def column_choices_html(choosable_columns, shown):
     )
 
 
-def _pairs_without(params, *names):
+def pairs_without(params, *names):
     """(key, value) pairs of a QueryDict, leaving out the keys `names`."""
     return [
         (key, value)
@@ -138,7 +138,7 @@ def _pagination_html(table, params):
     if page is None or paginator.num_pages <= 1:
         return ""
     estimated = paginator.is_estimated
-    pairs = _pairs_without(params, "page")
+    pairs = pairs_without(params, "page")
     parts = ['<nav class="pagination catalogue-pagination" aria-label="Pages">']
     if page.has_previous():
         parts.append(f'<a href="?{_query(pairs, page=1)}">« First</a>')
@@ -177,7 +177,7 @@ def table_html(table, params, current_sort):
     `params` is the request's query string (a QueryDict); header links keep
     every filter, set `sort` and go back to page 1; page links keep the sort.
     """
-    filters = _pairs_without(params, "sort", "page")
+    filters = pairs_without(params, "sort", "page")
     headers = "".join(
         _header_cell(column, filters, current_sort) for column in table.columns
     )

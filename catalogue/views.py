@@ -1,5 +1,7 @@
 """Catalogue views (login required): the filtered table, exports, column chooser."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseBadRequest, QueryDict, StreamingHttpResponse
@@ -20,6 +22,7 @@ from .page_html import (
     column_choices_html,
     filter_fields_html,
     observation_options_html,
+    pairs_without,
     range_rows_html,
     table_html,
 )
@@ -164,10 +167,8 @@ def range_rows(form):
 
 
 def _without(params, *names):
-    copy = params.copy()
-    for name in names:
-        copy.pop(name, None)
-    return copy.urlencode()
+    """`params` (a QueryDict) as a query string without the keys `names`."""
+    return urlencode(pairs_without(params, *names))
 
 
 class CatalogueExportView(LoginRequiredMixin, View):
