@@ -55,15 +55,19 @@ def annotate_agreement(candidates):
     return annotate_label_counts(candidates).annotate(agreement=_top_share())
 
 
-def filter_consensus_label(candidates, label):
-    """Candidates whose ratings have `label` as strict majority."""
-    counted = annotate_label_counts(candidates)
+def _is_majority(label):
+    """Q: `label` is counted at least once and more often than each other label."""
     field = LABEL_COUNT_FIELDS[label]
     condition = Q(**{f"{field}__gt": 0})
     for other in LABEL_COUNT_FIELDS.values():
         if other != field:
             condition &= Q(**{f"{field}__gt": F(other)})
-    return counted.filter(condition)
+    return condition
+
+
+def filter_consensus_label(candidates, label):
+    """Candidates whose ratings have `label` as strict majority."""
+    return annotate_label_counts(candidates).filter(_is_majority(label))
 
 
 def filter_disputed(candidates, threshold=DISPUTED_AGREEMENT):
@@ -74,14 +78,26 @@ def filter_disputed(candidates, threshold=DISPUTED_AGREEMENT):
 
 def _majority_label():
     """The label counted more often than each other one; NULL on a tie or no ratings."""
-    whens = []
-    for label, field in LABEL_COUNT_FIELDS.items():
-        beats_others = Q(**{f"{field}__gt": 0})
-        for other in LABEL_COUNT_FIELDS.values():
-            if other != field:
-                beats_others &= Q(**{f"{field}__gt": F(other)})
-        whens.append(When(beats_others, then=Value(label)))
+    whens = [
+        When(_is_majority(label), then=Value(label)) for label in LABEL_COUNT_FIELDS
+    ]
     return Case(*whens, default=Value(None), output_field=CharField())
+
+
+def label_counts_per_candidate(ratings, total="n_raters"):
+    """`ratings` grouped per candidate: `candidate`, the count `total` and
+    `n_true`, `n_false`, `n_unsure` (one GROUP BY)."""
+    return (
+        ratings.order_by()
+        .values("candidate")
+        .annotate(
+            **{total: Count("id")},
+            **{
+                field: Count("id", filter=Q(label=label))
+                for label, field in LABEL_COUNT_FIELDS.items()
+            },
+        )
+    )
 
 
 def consensus_of_ratings(ratings):
@@ -92,17 +108,8 @@ def consensus_of_ratings(ratings):
     `agreement` (0–1), computed by one GROUP BY over the given ratings, so
     the consensus reflects exactly the ratings a filter selected.
     """
-    return (
-        ratings.order_by()
-        .values("candidate")
-        .annotate(
-            n_raters=Count("id"),
-            **{
-                field: Count("id", filter=Q(label=label))
-                for label, field in LABEL_COUNT_FIELDS.items()
-            },
-        )
-        .annotate(agreement=_top_share(), consensus=_majority_label())
+    return label_counts_per_candidate(ratings).annotate(
+        agreement=_top_share(), consensus=_majority_label()
     )
 
 

@@ -22,9 +22,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast, NullIf
 
-from .models import Label
-
-LABEL_FIELDS = {label: f"n_{label}" for label in Label.values}
+from .consensus import LABEL_COUNT_FIELDS, label_counts_per_candidate
 
 
 @dataclass(frozen=True)
@@ -70,21 +68,10 @@ def fleiss_kappa_of_ratings(ratings):
     Python only combines a handful of totals. The same query counts every
     rated candidate (`rated_candidates`).
     """
-    sum_of_squares = sum(F(field) * F(field) for field in LABEL_FIELDS.values())
-    per_candidate = (
-        ratings.order_by()
-        .values("candidate")
-        .annotate(
-            n_ratings=Count("id"),
-            **{
-                field: Count("id", filter=Q(label=label))
-                for label, field in LABEL_FIELDS.items()
-            },
-        )
-        .annotate(
-            agreement_i=Cast(sum_of_squares - F("n_ratings"), FloatField())
-            / NullIf(Cast(F("n_ratings") * (F("n_ratings") - 1), FloatField()), 0.0)
-        )
+    sum_of_squares = sum(F(field) * F(field) for field in LABEL_COUNT_FIELDS.values())
+    per_candidate = label_counts_per_candidate(ratings, total="n_ratings").annotate(
+        agreement_i=Cast(sum_of_squares - F("n_ratings"), FloatField())
+        / NullIf(Cast(F("n_ratings") * (F("n_ratings") - 1), FloatField()), 0.0)
     )
     several = Q(n_ratings__gte=2)
     totals = per_candidate.aggregate(
@@ -93,11 +80,11 @@ def fleiss_kappa_of_ratings(ratings):
         sum_observed=Sum("agreement_i", filter=several),
         **{
             f"total_{field}": Sum(field, filter=several)
-            for field in LABEL_FIELDS.values()
+            for field in LABEL_COUNT_FIELDS.values()
         },
     )
     if not totals["subjects"]:
         return KappaResult(None, 0, 0, totals["rated"])
-    per_category = [totals[f"total_{field}"] for field in LABEL_FIELDS.values()]
+    per_category = [totals[f"total_{field}"] for field in LABEL_COUNT_FIELDS.values()]
     result = _kappa(totals["sum_observed"], per_category, totals["subjects"])
     return KappaResult(result.kappa, result.candidates, result.ratings, totals["rated"])
