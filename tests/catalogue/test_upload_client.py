@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from catalogue.models import Candidate, Observation
 from catalogue.tokens import create_token
 from tests.catalogue.api_support import media_files, natural_state, sha256, snapshot
 from tests.conftest import DEMO_BEAMS, DEMO_PER_BEAM, DEMO_SBID
+from tests.standins import StandInHandler
 
 CLIENT = (
     Path(__file__).resolve().parents[2]
@@ -187,7 +188,7 @@ def test_directory_without_final_csv_is_refused(
     assert not Observation.objects.exists()
 
 
-class FlakyProxy(BaseHTTPRequestHandler):
+class FlakyProxy(StandInHandler):
     """Answers 503 to every third request, forwards the others to `target`."""
 
     target = ""
@@ -199,7 +200,7 @@ class FlakyProxy(BaseHTTPRequestHandler):
         cls.hits += 1
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if cls.always_fail or cls.hits % 3 == 1:
-            self._reply(503, {"Content-Type": "application/json"}, b'{"error": "busy"}')
+            self.reply(503, b'{"error": "busy"}', "application/json")
             return
         headers = {
             key: self.headers[key]
@@ -209,24 +210,13 @@ class FlakyProxy(BaseHTTPRequestHandler):
         upstream = requests.request(
             self.command, cls.target + self.path, data=body, headers=headers
         )
-        self._reply(
+        self.reply(
             upstream.status_code,
-            {"Content-Type": upstream.headers.get("Content-Type", "")},
             upstream.content,
+            upstream.headers.get("Content-Type", ""),
         )
 
-    def _reply(self, status, headers, body):
-        self.send_response(status)
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
     do_GET = do_POST = _handle
-
-    def log_message(self, *args):
-        pass
 
 
 @pytest.fixture

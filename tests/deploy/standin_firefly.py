@@ -11,17 +11,16 @@ import base64
 import hashlib
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from tests.standins import StandInHandler
 
 WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 FRAME_TEXT = b"firefly stand-in says hello"
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(StandInHandler):
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):  # keep test output quiet
-        pass
 
     def do_GET(self):
         headers = {name.lower(): value for name, value in self.headers.items()}
@@ -42,11 +41,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         body = json.dumps({"path": self.path, "headers": headers}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(200, body, "application/json")
 
 
 class StandInFirefly:

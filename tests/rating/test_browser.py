@@ -6,8 +6,6 @@ local HTTP server defines `window.firefly`, records `showImage` calls and
 calls `window.onFireflyLoaded`, as the real loader does.
 """
 
-from http.server import BaseHTTPRequestHandler
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -17,6 +15,7 @@ from catalogue.models import CandidateFile
 from rating.models import Rating, Tag
 from tests.browser import launched_chromium, serve_in_thread
 from tests.factories import BeamFactory, CandidateFactory, TagFactory
+from tests.standins import StandInHandler
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,24 +40,16 @@ setTimeout(function () { window.onFireflyLoaded(window.firefly); }, 50);
 SILENT_LOADER = b"/* a loader whose API never becomes ready */"
 
 
-class FireflyStandIn(BaseHTTPRequestHandler):
+class FireflyStandIn(StandInHandler):
     def do_GET(self):
         body = {
             "/firefly/firefly_loader.js": STAND_IN_LOADER,
             "/silent/firefly_loader.js": SILENT_LOADER,
         }.get(self.path)
         if body is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "application/javascript")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+            self.reply(404)
+        else:
+            self.reply(200, body, "application/javascript")
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ answers too slowly, or fails, as each test needs.
 
 import json
 import time
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
 import pytest
@@ -16,6 +15,7 @@ from django.urls import reverse
 
 from tests.browser import serve_in_thread
 from tests.factories import CandidateFactory
+from tests.standins import StandInHandler
 
 TAP_ANSWER = {
     "metadata": [
@@ -31,7 +31,7 @@ TAP_ANSWER = {
 }
 
 
-class StandIn(BaseHTTPRequestHandler):
+class StandIn(StandInHandler):
     mode = "answer"
     requests = []
 
@@ -49,14 +49,7 @@ class StandIn(BaseHTTPRequestHandler):
             if StandIn.mode == "garbage"
             else (json.dumps(TAP_ANSWER).encode())
         )
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.reply(200, body, "application/json")
 
 
 @pytest.fixture(scope="module")
