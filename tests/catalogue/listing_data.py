@@ -1,7 +1,7 @@
 """A small, varied catalogue for the listing/filter/export tests (issue 4).
 
-Plain functions rather than conftest fixtures so other areas' conftest files
-stay untouched; each test module wraps them in its own fixtures.
+Plain functions, so tests elsewhere (the browser test) can build the same
+data; `tests/catalogue/conftest.py` wraps `build_catalogue` as a fixture.
 """
 
 import re

@@ -8,12 +8,6 @@ from astropy.table import Table
 from django.urls import reverse
 
 from catalogue.columns import COLUMN_NAMES
-from tests.catalogue.listing_data import build_catalogue
-
-
-@pytest.fixture
-def catalogue(db):
-    return build_catalogue()
 
 
 @pytest.fixture

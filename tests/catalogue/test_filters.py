@@ -5,14 +5,9 @@ from django.urls import reverse
 
 from catalogue.models import Candidate
 from catalogue.querying import SORT_PATHS
-from tests.catalogue.listing_data import build_catalogue, listed_ids
+from tests.catalogue.listing_data import listed_ids
 
 BEST = {"A1", "A2", "A3", "B1", "B2", "B3", "C1", "C2", "C3", "J2214-4500"}
-
-
-@pytest.fixture
-def catalogue(db):
-    return build_catalogue()
 
 
 def get_listed(client, user, query):

@@ -10,15 +10,10 @@ from django.urls import reverse
 from catalogue import pagination
 from catalogue.models import CataloguePreference
 from catalogue.querying import filtered_candidates
-from tests.catalogue.listing_data import build_catalogue, listed_ids
+from tests.catalogue.listing_data import listed_ids
 from tests.factories import BeamFactory, CandidateFactory
 
 LIST_URL = "/catalogue/"
-
-
-@pytest.fixture
-def catalogue(db):
-    return build_catalogue()
 
 
 @pytest.fixture
