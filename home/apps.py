@@ -9,10 +9,10 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Site
+        from wagtail.models import Page, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from .menu import forget_menus, forget_menus_on_page_delete
+        from .menu import forget_menus
 
         page_signals = {
             "published": page_published,
@@ -21,8 +21,9 @@ class HomeConfig(AppConfig):
         }
         for name, signal in page_signals.items():
             signal.connect(forget_menus, dispatch_uid=f"menu-page-{name}")
-        post_delete.connect(
-            forget_menus_on_page_delete, dispatch_uid="menu-page-delete"
-        )
+        # Deleting a page of any type deletes its `Page` row too, which sends
+        # this. A receiver without a sender would stop Django's fast deletes
+        # of every other model (it would have to load each row to signal it).
+        post_delete.connect(forget_menus, sender=Page, dispatch_uid="menu-page-delete")
         post_save.connect(forget_menus, sender=Site, dispatch_uid="menu-site-save")
         post_delete.connect(forget_menus, sender=Site, dispatch_uid="menu-site-delete")

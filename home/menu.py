@@ -54,8 +54,3 @@ def menu_entries(request):
 def forget_menus(**kwargs):
     """Signal receiver: the page tree or the sites changed."""
     cache.delete(MENU_CACHE_KEY)
-
-
-def forget_menus_on_page_delete(sender, instance, **kwargs):
-    if isinstance(instance, Page):
-        forget_menus()
