@@ -10,6 +10,7 @@ step are saved under `test-artifacts/journeys/`.
 import csv
 import io
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -214,6 +215,11 @@ def test_editor_publishes_a_release_note(portal, chromium):
     page.get_by_role("option", name="Paragraph").first.click()
     page.locator("[contenteditable=true]").first.click()
     page.keyboard.type("Faster catalogue and keyboard-first rating.")
+    # Draftail copies the text into the form's hidden input a moment after the
+    # last keystroke; publishing before that would send an empty paragraph.
+    expect(page.locator("input[name='body-0-value']")).to_have_value(
+        re.compile("keyboard-first rating")
+    )
     shot(page, "editor-1-form")
     page.locator("footer [data-w-dropdown-target=toggle]").last.click()
     publish = page.locator("button[name=action-publish]")
