@@ -63,13 +63,27 @@ def _kappa(sum_observed, per_category, subjects):
 def fleiss_kappa_of_ratings(ratings):
     """κ for a `Rating` queryset, computed with two levels of SQL aggregation.
 
-    The database groups the ratings per candidate (label counts and P_i,
-    NULL for single ratings), then sums over candidates with ≥ 2 ratings;
-    Python only combines a handful of totals. The same query counts every
-    rated candidate (`rated_candidates`).
+    The database groups the ratings per candidate (label counts), then sums
+    over candidates (`kappa_of_label_counts`).
     """
-    sum_of_squares = sum(F(field) * F(field) for field in LABEL_COUNT_FIELDS.values())
-    per_candidate = label_counts_per_candidate(ratings, total="n_ratings").annotate(
+    per_candidate = label_counts_per_candidate(ratings, total="n_ratings")
+    return kappa_of_label_counts(
+        per_candidate, [F(field) for field in LABEL_COUNT_FIELDS.values()]
+    )
+
+
+def kappa_of_label_counts(per_candidate, label_counts):
+    """κ from a queryset of one row per rated candidate, in one SQL query.
+
+    `per_candidate` carries `candidate` and `n_ratings` (its number of ratings);
+    `label_counts` holds one expression per label giving the candidate's
+    count of that label. The database computes each P_i (NULL for single
+    ratings) and sums over candidates with ≥ 2 ratings; Python only combines
+    a handful of totals. The same query counts every rated candidate
+    (`rated_candidates`).
+    """
+    sum_of_squares = sum(count * count for count in label_counts)
+    per_candidate = per_candidate.annotate(
         agreement_i=Cast(sum_of_squares - F("n_ratings"), FloatField())
         / NullIf(Cast(F("n_ratings") * (F("n_ratings") - 1), FloatField()), 0.0)
     )
@@ -79,12 +93,12 @@ def fleiss_kappa_of_ratings(ratings):
         subjects=Count("candidate", filter=several),
         sum_observed=Sum("agreement_i", filter=several),
         **{
-            f"total_{field}": Sum(field, filter=several)
-            for field in LABEL_COUNT_FIELDS.values()
+            f"total_{number}": Sum(count, filter=several)
+            for number, count in enumerate(label_counts)
         },
     )
     if not totals["subjects"]:
         return KappaResult(None, 0, 0, totals["rated"])
-    per_category = [totals[f"total_{field}"] for field in LABEL_COUNT_FIELDS.values()]
+    per_category = [totals[f"total_{number}"] for number in range(len(label_counts))]
     result = _kappa(totals["sum_observed"], per_category, totals["subjects"])
     return KappaResult(result.kappa, result.candidates, result.ratings, totals["rated"])

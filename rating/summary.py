@@ -11,6 +11,7 @@ from django.db.models import Count
 
 from .charts import bar_chart_svg
 from .kappa import fleiss_kappa_of_ratings
+from .label_counts import chart_rows_from_counts, kappa_from_counts
 from .models import Label, Tag
 
 TOP_BARS = 15  # bars per chart; the rest are summed into "others"
@@ -25,19 +26,25 @@ def _top(rows, limit=TOP_BARS):
     return rows[: limit - 1] + [(f"{len(rows) - limit + 1} others", others)]
 
 
-def chart_counts(ratings):
-    """Ratings per label, per user and per tag from one GROUP BY.
+def chart_rows_of_ratings(ratings):
+    """(label, user id, tag id, count) rows of `ratings`, from one GROUP BY.
 
     Grouping by (label, user id, tag id) needs no join and yields at most
-    labels × users × tags rows however many ratings there are; Python sums
-    them per chart and two small queries name the users and tags.
+    labels × users × tags rows however many ratings there are.
     """
-    per_label, per_user, per_tag = Counter(), Counter(), Counter()
-    rows = (
+    return (
         ratings.order_by()
         .values_list("label", "user_id", "tag_id")
         .annotate(n=Count("id"))
     )
+
+
+def chart_counts(rows):
+    """Ratings per label, per user and per tag from (label, user, tag, n) rows.
+
+    Python sums the rows per chart; two small queries name the users and tags.
+    """
+    per_label, per_user, per_tag = Counter(), Counter(), Counter()
     for label, user_id, tag_id, n in rows:
         per_label[label] += n
         per_user[user_id] += n
@@ -54,6 +61,7 @@ def chart_counts(ratings):
         "user": _top(_by_count(per_user, usernames)),
         "tag": _top(_by_count(per_tag, tag_names)),
         "raters": len(per_user),
+        "ratings": sum(per_label.values()),
     }
 
 
@@ -63,13 +71,24 @@ def _by_count(counter, names):
     return sorted(named, key=lambda item: (-item[1], item[0]))
 
 
-def summary_figures(ratings):
-    """Kappa, rated candidates, raters and the three charts (4 queries)."""
-    counts = chart_counts(ratings)
-    kappa = fleiss_kappa_of_ratings(ratings)
+def summary_figures(ratings, selection=None):
+    """Kappa, rated candidates, raters, ratings and the three charts.
+
+    `ratings` is the filtered `Rating` queryset and `selection` the filters
+    that made it (`label_counts.selection_of`; None when unknown). Figures
+    the trigger-kept count tables can answer for that selection are read
+    from them; the others group `ratings` (3–4 queries in all).
+    """
+    kappa = kappa_from_counts(selection) or fleiss_kappa_of_ratings(ratings)
+    rows = chart_rows_from_counts(selection)
+    counts = chart_counts(chart_rows_of_ratings(ratings) if rows is None else rows)
     return {
         "kappa": kappa,
-        "totals": {"candidates": kappa.rated_candidates, "raters": counts["raters"]},
+        "totals": {
+            "candidates": kappa.rated_candidates,
+            "raters": counts["raters"],
+            "ratings": counts["ratings"],
+        },
         "charts": [
             (
                 f"Ratings per {name}",

@@ -7,6 +7,7 @@ so a shared URL shows, and exports, the same selection.
 from django.contrib import messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Concat
@@ -17,6 +18,7 @@ from django.http import (
 )
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DeleteView
 from django_filters.views import FilterView
@@ -32,6 +34,7 @@ from .exports import (
     training_set_votable_stream,
 )
 from .filters import RatingFilter
+from .label_counts import selection_of
 from .models import Rating
 from .summary import summary_figures
 from .tables import ConsensusTable, RatingTable
@@ -58,6 +61,14 @@ class RatingFilterMixin(LoginRequiredMixin):
         return context
 
 
+class CountedPaginator(Paginator):
+    """A paginator told the number of rows, so it runs no COUNT(*)."""
+
+    def __init__(self, object_list, per_page, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
 class RatingSummaryView(RatingFilterMixin, SingleTableMixin, FilterView):
     """Filtered ratings table, counts, Fleiss' kappa and the three charts."""
 
@@ -74,9 +85,21 @@ class RatingSummaryView(RatingFilterMixin, SingleTableMixin, FilterView):
     def get_table_kwargs(self):
         return {} if self.request.user.is_staff else {"exclude": ("delete",)}
 
+    @cached_property
+    def figures(self):
+        return summary_figures(self.object_list, selection_of(self.filterset))
+
+    def get_table_pagination(self, table):
+        # The charts have counted the selected ratings already.
+        return {
+            **super().get_table_pagination(table),
+            "paginator_class": CountedPaginator,
+            "count": self.figures["totals"]["ratings"],
+        }
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(summary_figures(self.object_list))
+        context.update(self.figures)
         context["tab"] = "ratings"
         return context
 

@@ -1,0 +1,94 @@
+"""Summary figures read from the trigger-kept count tables (SPEC §7, §14).
+
+Grouping 100,000 ratings per candidate for Fleiss' kappa, and again per
+(label, rater, tag) for the charts, is most of the ratings summary's time.
+Database triggers keep both groupings up to date instead
+(`CandidateLabelCount`, `RaterLabelCount`), so the common selections read a
+few rows:
+
+- kappa and the rated-candidate count, when the selection is narrowed by
+  project, observation or label only;
+- the label, rater and tag charts, when it is narrowed by rater, label or
+  tag only.
+
+Any other selection (a date range; a rater for kappa; a project for the
+charts) needs the ratings themselves: these functions return None and the
+caller groups the filtered ratings as before. Both ways give the same
+figures; tests compare them.
+"""
+
+from django.db.models import F, Q, Value
+
+from .consensus import LABEL_COUNT_FIELDS
+from .kappa import kappa_of_label_counts
+from .models import CandidateLabelCount, RaterLabelCount
+
+KAPPA_FILTERS = frozenset({"project", "observation", "label"})
+CHART_FILTERS = frozenset({"user", "label", "tag"})
+
+
+def selection_of(filterset):
+    """The filters a bound `RatingFilter` applies: {name: cleaned value}.
+
+    Empty for an unbound filter set (no query string: every rating); None
+    when the form is invalid (the view then shows no ratings).
+    """
+    if not filterset.is_bound:
+        return {}
+    if not filterset.form.is_valid():
+        return None
+    return {
+        name: value
+        for name, value in filterset.form.cleaned_data.items()
+        if not _is_empty(value)
+    }
+
+
+def _is_empty(value):
+    """A filter value that selects nothing (an open date range counts too)."""
+    if isinstance(value, slice):
+        return value.start is None and value.stop is None
+    return value in (None, "", [])
+
+
+def kappa_from_counts(selection):
+    """`KappaResult` for `selection` from `CandidateLabelCount`, or None."""
+    if selection is None or not set(selection) <= KAPPA_FILTERS:
+        return None
+    rows = CandidateLabelCount.objects.all()
+    if "project" in selection:
+        rows = rows.filter(candidate__observation__project=selection["project"])
+    if "observation" in selection:
+        rows = rows.filter(candidate__observation=selection["observation"])
+    label = selection.get("label")
+    if label:
+        # Only ratings with this label are selected: each candidate keeps
+        # that one count, and candidates without it drop out.
+        field = LABEL_COUNT_FIELDS[label]
+        rows = rows.filter(**{f"{field}__gt": 0})
+        counts = [
+            F(name) if name == field else Value(0)
+            for name in LABEL_COUNT_FIELDS.values()
+        ]
+    else:
+        counts = [F(name) for name in LABEL_COUNT_FIELDS.values()]
+    return kappa_of_label_counts(
+        rows.annotate(n_ratings=sum(counts[1:], counts[0])), counts
+    )
+
+
+def chart_rows_from_counts(selection):
+    """(label, user id, tag id or None, count) rows from `RaterLabelCount`, or None."""
+    if selection is None or not set(selection) <= CHART_FILTERS:
+        return None
+    condition = Q()
+    if "user" in selection:
+        condition &= Q(user=selection["user"])
+    if "label" in selection:
+        condition &= Q(label=selection["label"])
+    if "tag" in selection:
+        condition &= Q(tag_key=selection["tag"].pk)
+    rows = RaterLabelCount.objects.filter(condition).values_list(
+        "label", "user_id", "tag_key", "n"
+    )
+    return [(label, user_id, tag_key or None, n) for label, user_id, tag_key, n in rows]
