@@ -108,13 +108,32 @@ def consensus_of_ratings(ratings):
     `agreement` (0–1), computed by one GROUP BY over the given ratings, so
     the consensus reflects exactly the ratings a filter selected.
     """
-    return label_counts_per_candidate(ratings).annotate(
-        agreement=_top_share(), consensus=_majority_label()
+    return _with_consensus(label_counts_per_candidate(ratings))
+
+
+def consensus_of_label_counts(counts):
+    """`consensus_of_ratings` rows from a `CandidateLabelCount` queryset.
+
+    The trigger-kept counts hold every current rating, so this is the
+    consensus of all ratings of the candidates in `counts`, with no grouping.
+    """
+    fields = LABEL_COUNT_FIELDS.values()
+    return _with_consensus(
+        counts.values("candidate", *fields).annotate(
+            n_raters=sum((F(field) for field in fields), Value(0))
+        )
     )
+
+
+def _with_consensus(rows):
+    return rows.annotate(agreement=_top_share(), consensus=_majority_label())
+
+
+def only_disputed(rows, threshold=DISPUTED_AGREEMENT):
+    """Consensus rows with ≥ 2 raters and agreement below `threshold`."""
+    return rows.filter(n_raters__gte=2, agreement__lt=threshold)
 
 
 def disputed_of_ratings(ratings, threshold=DISPUTED_AGREEMENT):
     """`consensus_of_ratings` rows with ≥ 2 raters and agreement below `threshold`."""
-    return consensus_of_ratings(ratings).filter(
-        n_raters__gte=2, agreement__lt=threshold
-    )
+    return only_disputed(consensus_of_ratings(ratings), threshold)

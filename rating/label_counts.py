@@ -9,7 +9,9 @@ few rows:
 - kappa and the rated-candidate count, when the selection is narrowed by
   project, observation or label only;
 - the label, rater and tag charts, when it is narrowed by rater, label or
-  tag only.
+  tag only;
+- the consensus and disputed lists, when it is narrowed by project or
+  observation only.
 
 Any other selection (a date range; a rater for kappa; a project for the
 charts) needs the ratings themselves: these functions return None and the
@@ -19,12 +21,13 @@ figures; tests compare them.
 
 from django.db.models import F, Q, Value
 
-from .consensus import LABEL_COUNT_FIELDS
+from .consensus import LABEL_COUNT_FIELDS, consensus_of_label_counts, only_disputed
 from .kappa import kappa_of_label_counts
 from .models import CandidateLabelCount, RaterLabelCount
 
 KAPPA_FILTERS = frozenset({"project", "observation", "label"})
 CHART_FILTERS = frozenset({"user", "label", "tag"})
+CONSENSUS_FILTERS = frozenset({"project", "observation"})
 
 
 def selection_of(filterset):
@@ -51,15 +54,21 @@ def _is_empty(value):
     return value in (None, "", [])
 
 
-def kappa_from_counts(selection):
-    """`KappaResult` for `selection` from `CandidateLabelCount`, or None."""
-    if selection is None or not set(selection) <= KAPPA_FILTERS:
-        return None
+def _candidate_counts(selection):
+    """`CandidateLabelCount` rows of the selected project and observation."""
     rows = CandidateLabelCount.objects.all()
     if "project" in selection:
         rows = rows.filter(candidate__observation__project=selection["project"])
     if "observation" in selection:
         rows = rows.filter(candidate__observation=selection["observation"])
+    return rows
+
+
+def kappa_from_counts(selection):
+    """`KappaResult` for `selection` from `CandidateLabelCount`, or None."""
+    if selection is None or not set(selection) <= KAPPA_FILTERS:
+        return None
+    rows = _candidate_counts(selection)
     label = selection.get("label")
     if label:
         # Only ratings with this label are selected: each candidate keeps
@@ -92,3 +101,14 @@ def chart_rows_from_counts(selection):
         "label", "user_id", "tag_key", "n"
     )
     return [(label, user_id, tag_key or None, n) for label, user_id, tag_key, n in rows]
+
+
+def consensus_rows_from_counts(selection, disputed=False):
+    """Consensus rows (`consensus_of_ratings`) from `CandidateLabelCount`, or None.
+
+    `disputed` keeps only the disputed candidates.
+    """
+    if selection is None or not set(selection) <= CONSENSUS_FILTERS:
+        return None
+    rows = consensus_of_label_counts(_candidate_counts(selection))
+    return only_disputed(rows) if disputed else rows

@@ -34,7 +34,7 @@ from .exports import (
     training_set_votable_stream,
 )
 from .filters import RatingFilter
-from .label_counts import selection_of
+from .label_counts import consensus_rows_from_counts, selection_of
 from .models import Rating
 from .summary import summary_figures
 from .tables import ConsensusTable, RatingTable
@@ -115,11 +115,15 @@ class ConsensusView(RatingFilterMixin, SingleTableMixin, FilterView):
         return self.request.GET.get("disputed") in {"1", "on", "true"}
 
     def get_table_data(self):
-        rows = (
-            disputed_of_ratings(self.object_list)
-            if self.disputed_only
-            else consensus_of_ratings(self.object_list)
+        rows = consensus_rows_from_counts(
+            selection_of(self.filterset), self.disputed_only
         )
+        if rows is None:
+            rows = (
+                disputed_of_ratings(self.object_list)
+                if self.disputed_only
+                else consensus_of_ratings(self.object_list)
+            )
         candidate = Candidate.objects.filter(pk=OuterRef("candidate"))
         observation = Concat(
             "observation__project__slug",

@@ -9,11 +9,14 @@ from collections import Counter
 
 import pytest
 
+from rating.consensus import consensus_of_ratings, disputed_of_ratings
 from rating.filters import RatingFilter
 from rating.label_counts import (
     CHART_FILTERS,
+    CONSENSUS_FILTERS,
     KAPPA_FILTERS,
     chart_rows_from_counts,
+    consensus_rows_from_counts,
     kappa_from_counts,
     selection_of,
 )
@@ -178,6 +181,24 @@ def test_figures_from_counts_equal_figures_from_ratings(random_ratings, names):
         assert kappa_from_tables.kappa == pytest.approx(kappa.kappa), query
 
 
+def by_candidate(rows):
+    return sorted((dict(row) for row in rows), key=lambda row: row["candidate"])
+
+
+def test_consensus_from_counts_equals_consensus_of_ratings(random_ratings):
+    seen_disputed = False
+    for query in selections(CONSENSUS_FILTERS, random_ratings):
+        filterset = RatingFilter(query, queryset=Rating.objects.all())
+        selection = selection_of(filterset)
+        assert by_candidate(consensus_rows_from_counts(selection)) == by_candidate(
+            consensus_of_ratings(filterset.qs)
+        ), query
+        disputed = by_candidate(consensus_rows_from_counts(selection, disputed=True))
+        assert disputed == by_candidate(disputed_of_ratings(filterset.qs)), query
+        seen_disputed = seen_disputed or bool(disputed)
+    assert seen_disputed, "the random ratings include disputed candidates"
+
+
 def test_counts_answer_only_the_selections_they_can(random_ratings):
     ada = {"user": "rater0"}
     dated = {"updated_after": "2020-01-01"}
@@ -193,3 +214,5 @@ def test_counts_answer_only_the_selections_they_can(random_ratings):
     assert chart_rows_from_counts(selection(survey)) is None
     assert chart_rows_from_counts(selection(dated)) is None
     assert chart_rows_from_counts(selection({"label": "bogus"})) is None  # invalid
+    assert consensus_rows_from_counts(selection({"label": "true"})) is None
+    assert consensus_rows_from_counts(selection(ada)) is None
