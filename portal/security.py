@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.template.response import SimpleTemplateResponse
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,8 @@ class DatabaseUnavailableMiddleware:
                 {"error": "The database is unavailable; retry shortly."}, status=503
             )
         else:
-            response = SimpleTemplateResponse("503.html", status=503)
+            # Rendered here: when the database fails while a TemplateResponse
+            # renders, Django hands this response on without rendering it.
+            response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "5"
         return response
