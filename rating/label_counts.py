@@ -81,9 +81,7 @@ def kappa_from_counts(selection):
         ]
     else:
         counts = [F(name) for name in LABEL_COUNT_FIELDS.values()]
-    return kappa_of_label_counts(
-        rows.annotate(n_ratings=sum(counts[1:], counts[0])), counts
-    )
+    return kappa_of_label_counts(rows.annotate(n_ratings=sum(counts, Value(0))), counts)
 
 
 def chart_rows_from_counts(selection):

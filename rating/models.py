@@ -87,17 +87,19 @@ class Rating(models.Model):
 class CandidateLabelCount(models.Model):
     """How many current ratings of a candidate carry each label.
 
-    Kept by database triggers on `rating_rating` (migration 0005), so every
+    Kept by database triggers on `rating_rating` (migration 0006), so every
     write path (the rating form, bulk loads, cascades, raw SQL) keeps it
     exact; a row exists only while the candidate has at least one rating.
-    Fleiss' kappa of all ratings reads these rows instead of grouping
-    100,000 ratings per candidate.
+    Fleiss' kappa and the consensus lists read these rows instead of
+    grouping 100,000 ratings per candidate (`label_counts.py`).
     """
 
     candidate = models.OneToOneField(
         "catalogue.Candidate",
         primary_key=True,
-        on_delete=models.DO_NOTHING,  # the triggers remove the row first
+        # Deleting a candidate deletes its ratings, and the triggers then
+        # remove this row: Django need not (and no constraint must) follow it.
+        on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
@@ -122,7 +124,7 @@ class RaterLabelCount(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.DO_NOTHING,  # the triggers remove the row first
+        on_delete=models.DO_NOTHING,  # as for CandidateLabelCount.candidate
         db_constraint=False,
         related_name="+",
     )

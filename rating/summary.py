@@ -79,7 +79,9 @@ def summary_figures(ratings, selection=None):
     the trigger-kept count tables can answer for that selection are read
     from them; the others group `ratings` (3–4 queries in all).
     """
-    kappa = kappa_from_counts(selection) or fleiss_kappa_of_ratings(ratings)
+    kappa = kappa_from_counts(selection)
+    if kappa is None:
+        kappa = fleiss_kappa_of_ratings(ratings)
     rows = chart_rows_from_counts(selection)
     counts = chart_counts(chart_rows_of_ratings(ratings) if rows is None else rows)
     return {
