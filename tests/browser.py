@@ -4,9 +4,7 @@
 `/usr/bin/chromium` with these arguments (no background network traffic).
 """
 
-import threading
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 
 from playwright.sync_api import sync_playwright
 
@@ -33,18 +31,3 @@ def launched_chromium():
             yield browser
         finally:
             browser.close()
-
-
-@contextmanager
-def serve_in_thread(handler):
-    """A loopback HTTP server running `handler` in a thread; yields its base URL.
-
-    For stand-ins of services that cannot run here (Firefly, SIMBAD).
-    """
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -1,11 +1,14 @@
-"""Request handlers for loopback stand-ins of services that cannot run here.
+"""Loopback stand-ins of services that cannot run here.
 
 Firefly, SIMBAD and a flaky proxy in front of the portal are each played by
 a small `http.server` handler; this base gives them one way to answer and
-keeps their request logs out of the test output.
+keeps their request logs out of the test output, and `serve_in_thread`
+runs one for a test.
 """
 
-from http.server import BaseHTTPRequestHandler
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class StandInHandler(BaseHTTPRequestHandler):
@@ -22,3 +25,18 @@ class StandInHandler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+@contextmanager
+def serve_in_thread(handler):
+    """A loopback HTTP server running `handler` in a thread; yields its base URL.
+
+    For the stand-ins above (Firefly, SIMBAD, the flaky proxy).
+    """
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()

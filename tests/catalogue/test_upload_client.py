@@ -7,9 +7,7 @@ exactly as it would to a remote portal.
 
 import subprocess
 import sys
-import threading
 import time
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from catalogue.models import Candidate, Observation
 from catalogue.tokens import create_token
 from tests.catalogue.api_support import media_files, natural_state, sha256, snapshot
 from tests.conftest import DEMO_BEAMS, DEMO_PER_BEAM, DEMO_SBID
-from tests.standins import StandInHandler
+from tests.standins import StandInHandler, serve_in_thread
 
 CLIENT = (
     Path(__file__).resolve().parents[2]
@@ -222,11 +220,8 @@ class FlakyProxy(StandInHandler):
 @pytest.fixture
 def proxy(live_server):
     handler = type("Proxy", (FlakyProxy,), {"target": live_server.url, "hits": 0})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield handler, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serve_in_thread(handler) as url:
+        yield handler, url
 
 
 def test_transient_errors_are_retried(proxy, run_client, demo_source_dir, media_root):

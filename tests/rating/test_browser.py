@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from catalogue.models import CandidateFile
 from rating.models import Rating, Tag
-from tests.browser import launched_chromium, serve_in_thread
+from tests.browser import launched_chromium
 from tests.factories import BeamFactory, CandidateFactory, TagFactory
-from tests.standins import StandInHandler
+from tests.standins import StandInHandler, serve_in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -13,9 +13,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.browser import serve_in_thread
 from tests.factories import CandidateFactory
-from tests.standins import StandInHandler
+from tests.standins import StandInHandler, serve_in_thread
 
 TAP_ANSWER = {
     "metadata": [
