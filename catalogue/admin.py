@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Beam, Candidate, Observation, Project, Upload
+from catalogue.survey.models import Beam, Candidate, Observation, Project, Upload
 
 
 @admin.register(Project)

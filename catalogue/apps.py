@@ -10,11 +10,10 @@ class CatalogueConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from catalogue.browse.reference_lists import forget_reference_lists
+        from catalogue.survey import signals  # noqa: F401  (connects file clean-up receivers)
+        from catalogue.survey.models import Observation, Project
         from rating.models import Tag
-
-        from . import signals  # noqa: F401  (connects file clean-up receivers)
-        from .models import Observation, Project
-        from .reference_lists import forget_reference_lists
 
         for model in (Project, Observation, Tag):
             for signal_name, signal in (("save", post_save), ("delete", post_delete)):

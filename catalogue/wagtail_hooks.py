@@ -3,8 +3,8 @@
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .admin_permissions import ReadDeletePermissionPolicy
-from .models import Observation, Project
+from catalogue.admin_permissions import ReadDeletePermissionPolicy
+from catalogue.survey.models import Observation, Project
 
 
 class ProjectViewSet(ModelViewSet):

@@ -12,7 +12,7 @@ class HomeConfig(AppConfig):
         from wagtail.models import Page, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
-        from .menu import forget_menus
+        from home.menu import forget_menus
 
         page_signals = {
             "published": page_published,

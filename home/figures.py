@@ -2,7 +2,7 @@
 
 from django.db.models import Count, F, Q
 
-from catalogue.models import Candidate, Observation
+from catalogue.survey.models import Candidate, Observation
 from rating.models import Rating
 
 

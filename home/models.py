@@ -16,10 +16,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .blocks import BaseStreamBlock
-from .feeds import ReleaseNotesAtomFeed, ReleaseNotesFeed
-from .figures import user_figures
-from .links import app_links
+from home.blocks import BaseStreamBlock
+from home.feeds import ReleaseNotesAtomFeed, ReleaseNotesFeed
+from home.figures import user_figures
+from home.links import app_links
 
 RELEASE_NOTES_PER_PAGE = 10
 

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from wagtail.images.views.serve import ServeView
 
-from . import views
+from home import views
 
 urlpatterns = [
     path("search/", views.search, name="search"),

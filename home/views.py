@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from wagtail.models import Page
 
-from catalogue.models import Candidate
+from catalogue.survey.models import Candidate
 
 SEARCH_RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.shortcuts import render
 
-from .ratelimit import RateLimit, client_ip
+from portal.ratelimit import RateLimit, client_ip
 
 LOGIN_FAILURES = RateLimit(
     "login-failures",

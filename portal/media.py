@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils._os import safe_join
 
-from .settings.base import env_bool
+from portal.settings.base import env_bool
 
 ACCEL_PREFIX = "/protected-media/"
 

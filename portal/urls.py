@@ -7,9 +7,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
-from .auth import PortalLoginView
-from .media import protected_media
+from portal import views
+from portal.auth import PortalLoginView
+from portal.media import protected_media
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -26,12 +26,12 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("catalogue/", include("catalogue.urls")),
-    path("api/v1/", include("catalogue.api_urls")),
-    path("tokens/", include("catalogue.token_urls")),
-    path("", include("rating.urls")),
-    path("ratings/", include("rating.summary_urls")),
-    path("site-admin/", include("catalogue.siteadmin_urls")),
+    path("catalogue/", include("catalogue.browse.urls")),
+    path("api/v1/", include("catalogue.api.urls")),
+    path("tokens/", include("catalogue.api.tokens.urls")),
+    path("", include("rating.vetting.urls")),
+    path("ratings/", include("rating.summary.urls")),
+    path("site-admin/", include("catalogue.siteadmin.urls")),
     re_path(r"^media/(?P<path>.+)$", protected_media, name="protected_media"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Rating, RatingHistory, Tag
+from rating.models import Rating, RatingHistory, Tag
 
 
 @admin.register(Tag)

@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 
-from .models import Label, Rating
+from rating.models import Label, Rating
 
 DISPUTED_AGREEMENT = 2 / 3
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast, NullIf
 
-from .consensus import LABEL_COUNT_FIELDS, label_counts_per_candidate
+from rating.consensus import LABEL_COUNT_FIELDS, label_counts_per_candidate
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,13 @@ figures; tests compare them.
 
 from django.db.models import F, Q, Value
 
-from .consensus import LABEL_COUNT_FIELDS, consensus_of_label_counts, only_disputed
-from .kappa import kappa_of_label_counts
-from .models import CandidateLabelCount, RaterLabelCount
+from rating.consensus import (
+    LABEL_COUNT_FIELDS,
+    consensus_of_label_counts,
+    only_disputed,
+)
+from rating.kappa import kappa_of_label_counts
+from rating.models import CandidateLabelCount, RaterLabelCount
 
 KAPPA_FILTERS = frozenset({"project", "observation", "label"})
 CHART_FILTERS = frozenset({"user", "label", "tag"})

@@ -4,8 +4,7 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from catalogue.admin_permissions import ReadDeletePermissionPolicy
-
-from .models import Rating, Tag
+from rating.models import Rating, Tag
 
 
 class TagViewSet(ModelViewSet):

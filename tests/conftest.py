@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
-from catalogue.demo import write_demo_observation
-from catalogue.ingest import ingest_directory
+from catalogue.demo.observation import write_demo_observation
+from catalogue.ingest.service import ingest_directory
 from tests.factories import UserFactory
 
 DEMO_SBID = "SB50230"
@@ -60,7 +60,7 @@ def media_root(settings, tmp_path):
 def ingested(db, demo_source_dir, media_root):
     """The demo observation ingested into the database; returns the Observation."""
     ingest_directory(demo_source_dir, "demo")
-    from catalogue.models import Observation
+    from catalogue.survey.models import Observation
 
     return Observation.objects.get(sbid=DEMO_SBID)
 

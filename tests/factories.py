@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from catalogue.models import Beam, Candidate, Observation, Project
+from catalogue.survey.models import Beam, Candidate, Observation, Project
 from rating.models import Tag
 
 PASSWORD = "correct-horse-battery"

@@ -2,11 +2,11 @@
 
 import pytest
 
-from catalogue.models import Candidate
-from catalogue.synthetic import load_synthetic_catalogue
+from catalogue.demo.synthetic import load_synthetic_catalogue
+from catalogue.survey.models import Candidate
 from portal.management.commands.bench import discover_benchmarks
+from rating.demo.synthetic import load_synthetic_ratings
 from rating.models import Rating, RatingHistory
-from rating.synthetic import load_synthetic_ratings
 
 
 @pytest.mark.django_db

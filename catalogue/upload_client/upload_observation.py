@@ -39,14 +39,18 @@ class UploadError(Exception):
 def load_pipeline_files():
     """Import `pipeline_files.py` by path (no Django, no package needed)."""
     here = Path(__file__).resolve().parent
-    for path in (here / "pipeline_files.py", here.parent / "pipeline_files.py"):
+    candidates = (
+        here / "pipeline_files.py",
+        here.parent / "survey" / "pipeline_files.py",
+    )
+    for path in candidates:
         if path.is_file():
             spec = importlib.util.spec_from_file_location("pipeline_files", path)
             module = importlib.util.module_from_spec(spec)
             sys.modules[spec.name] = module
             spec.loader.exec_module(module)
             return module
-    raise UploadError(f"pipeline_files.py not found next to {here} or in its parent")
+    raise UploadError(f"pipeline_files.py not found next to {here} or in ../survey/")
 
 
 try:

@@ -2,7 +2,7 @@
 
 import os
 
-from .base import *  # noqa: F401,F403
+from portal.settings.base import *  # noqa: F401,F403
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY") or "bench-only-key"

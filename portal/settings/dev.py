@@ -2,8 +2,8 @@
 
 import os
 
-from .base import *  # noqa: F401,F403
-from .base import env_bool
+from portal.settings.base import *  # noqa: F401,F403
+from portal.settings.base import env_bool
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = (

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.catalogue.listing_data import build_catalogue
+from tests.catalogue.browse.listing_data import build_catalogue
 
 
 @pytest.fixture

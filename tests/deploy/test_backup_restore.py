@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from .conftest import ENV_EXAMPLE, REPO
+from tests.deploy.conftest import ENV_EXAMPLE, REPO
 
 PGHOST = "127.0.0.1"
 DATABASE = "portal_issue8_backup_test"

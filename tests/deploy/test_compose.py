@@ -6,7 +6,7 @@ list is read from `make -n`), with the variables of `.env.example`.
 
 import pytest
 
-from .conftest import REPO, compose_config
+from tests.deploy.conftest import REPO, compose_config
 
 BASE_SERVICES = {"web", "db", "firefly"}
 PROD_SERVICES = BASE_SERVICES | {"nginx", "certbot", "autoheal"}

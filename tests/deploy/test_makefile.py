@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from .conftest import REPO, compose_lines, make_dry_run
+from tests.deploy.conftest import REPO, compose_lines, make_dry_run
 
 BASE = "docker compose --env-file .env -f docker/compose.base.yml"
 DEV = f"{BASE} -f docker/compose.dev.yml"

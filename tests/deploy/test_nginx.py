@@ -26,8 +26,8 @@ import pytest
 from requests import Session
 from urllib3.exceptions import InsecureRequestWarning
 
-from .conftest import REPO, free_port
-from .standin_firefly import FRAME_TEXT, StandInFirefly
+from tests.deploy.conftest import REPO, free_port
+from tests.deploy.standin_firefly import FRAME_TEXT, StandInFirefly
 
 pytestmark = [
     pytest.mark.slow,

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from .conftest import REPO
+from tests.deploy.conftest import REPO
 
 REALISTIC = {
     "DJANGO_SETTINGS_MODULE": "portal.settings.production",

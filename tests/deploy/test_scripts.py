@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from .conftest import REPO
+from tests.deploy.conftest import REPO
 
 SCRIPTS = REPO / "docker"
 # The certbot service's healthcheck (compose.prod.yml), with the heartbeat path.

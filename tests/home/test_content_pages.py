@@ -10,8 +10,7 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 
 from home.models import StandardPage
-
-from .conftest import make_note, publish
+from tests.home.conftest import make_note, publish
 
 
 def versions_in(html):

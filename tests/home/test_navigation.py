@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from home.menu import forget_menus
 from home.models import StandardPage
-
-from .conftest import make_note, publish
+from tests.home.conftest import make_note, publish
 
 
 def nav_links(html):

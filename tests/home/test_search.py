@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import CandidateFactory
-
-from .conftest import make_note
+from tests.home.conftest import make_note
 
 
 @pytest.mark.django_db

@@ -22,7 +22,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from catalogue.demo import write_demo_observation
+from catalogue.demo.observation import write_demo_observation
 from tests.browser import launched_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

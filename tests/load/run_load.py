@@ -269,7 +269,7 @@ def prepare_database(portal, candidates, users):
     portal.manage("migrate", "--noinput")
     portal.manage("collectstatic", "--noinput")
     script = (
-        "from catalogue.synthetic import load_synthetic_catalogue;"
+        "from catalogue.demo.synthetic import load_synthetic_catalogue;"
         "from django.contrib.auth import get_user_model;"
         "from rating.models import Rating;"
         f"load_synthetic_catalogue({candidates}, project_slug='load', observations=2);"
@@ -298,7 +298,7 @@ def stored_counts(portal):
 
 def candidate_ids(portal):
     script = (
-        "from catalogue.models import Candidate;"
+        "from catalogue.survey.models import Candidate;"
         "print(','.join(str(i) for i in Candidate.objects.filter("
         "observation__project__slug='load', is_best_beam=True)"
         ".values_list('id', flat=True)[:5000]))"

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from catalogue.models import Candidate
+from catalogue.survey.models import Candidate
 from rating.models import Label, save_rating
 from tests.factories import (
     CandidateFactory,

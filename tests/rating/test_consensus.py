@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalogue.models import Candidate
+from catalogue.survey.models import Candidate
 from rating.consensus import annotate_agreement, filter_consensus_label, filter_disputed
 from rating.models import Label, Rating
 from tests.factories import CandidateFactory, UserFactory

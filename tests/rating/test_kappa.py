@@ -2,7 +2,7 @@
 
 import pytest
 
-from catalogue.models import Candidate
+from catalogue.survey.models import Candidate
 from rating.kappa import fleiss_kappa, fleiss_kappa_of_ratings
 from rating.models import Label, Rating
 from tests.factories import CandidateFactory, UserFactory

@@ -10,7 +10,6 @@ from collections import Counter
 import pytest
 
 from rating.consensus import consensus_of_ratings, disputed_of_ratings
-from rating.filters import RatingFilter
 from rating.label_counts import (
     CHART_FILTERS,
     CONSENSUS_FILTERS,
@@ -27,7 +26,8 @@ from rating.models import (
     Rating,
     save_rating,
 )
-from rating.summary import summary_figures
+from rating.summary.figures import summary_figures
+from rating.summary.filters import RatingFilter
 from tests.factories import (
     CandidateFactory,
     ObservationFactory,

@@ -4,8 +4,8 @@ import pytest
 from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 
-from catalogue.models import CandidateFile
-from catalogue.tokens import create_token
+from catalogue.api.tokens.service import create_token
+from catalogue.survey.models import CandidateFile
 from rating.models import Label, save_rating
 
 

@@ -10,12 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page
 
-from catalogue.models import Observation, Project
-from catalogue.token_models import UploadToken
+from catalogue.api.tokens.models import UploadToken
+from catalogue.survey.models import Observation, Project
 from home.models import HomePage
 from rating.models import Rating, Tag
-
-from .test_permission_matrix import ACCESS
+from tests.security.test_permission_matrix import ACCESS
 
 # name → (URL args from the `world` fixture, form data a real submit would send)
 FORMS = {

@@ -116,7 +116,7 @@ def test_database_lost_while_a_page_renders_gives_503(client, rater, monkeypatch
 
 @pytest.mark.django_db
 def test_token_creation_is_rate_limited_per_user(client, rater):
-    from catalogue.token_models import UploadToken
+    from catalogue.api.tokens.models import UploadToken
 
     client.force_login(rater)
     for _ in range(10):

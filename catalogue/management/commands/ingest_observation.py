@@ -3,8 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from catalogue.errors import IngestError
-from catalogue.ingest import ingest_directory
+from catalogue.ingest.errors import IngestError
+from catalogue.ingest.service import ingest_directory
 
 
 class Command(BaseCommand):

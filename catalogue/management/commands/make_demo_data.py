@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from catalogue.demo import write_demo_observation
+from catalogue.demo.observation import write_demo_observation
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """`manage.py bench`: load the benchmark dataset and time every `bench_*` function.
 
-Each installed app may have `benchmarks.py` (and `benchmarks_*.py`) with functions
+Each installed app may have a `benchmarks` package whose modules hold functions
 `bench_<name>(ctx: portal.benchmarking.BenchContext) -> dict`. Figures are
 printed and written to a JSON file (`--out`). Meant for PostgreSQL with
 `portal.settings.bench` (see `make bench`).
@@ -21,20 +21,18 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from catalogue.synthetic import load_synthetic_catalogue
+from catalogue.demo.synthetic import load_synthetic_catalogue
 from portal.benchmarking import BenchContext
-from rating.synthetic import load_synthetic_ratings
+from rating.demo.synthetic import load_synthetic_ratings
 
 BENCH_USERNAME = "bench-user"
 
 
 def benchmark_modules(app_config):
-    """Dotted names of an app's `benchmarks.py` and `benchmarks_*.py` modules."""
-    folder = Path(app_config.path)
-    files = sorted(folder.glob("benchmarks.py")) + sorted(
-        folder.glob("benchmarks_*.py")
-    )
-    return [f"{app_config.name}.{path.stem}" for path in files]
+    """Dotted names of the modules in an app's `benchmarks` package."""
+    folder = Path(app_config.path) / "benchmarks"
+    files = sorted(p for p in folder.glob("*.py") if p.name != "__init__.py")
+    return [f"{app_config.name}.benchmarks.{path.stem}" for path in files]
 
 
 def discover_benchmarks(pattern):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rating.pulsars import PsrcatError, load_pulsars
+from rating.references.pulsars import PsrcatError, load_pulsars
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from catalogue.models import Candidate
+from catalogue.survey.models import Candidate
 from rating.models import Label, Rating, Tag, save_rating
 
 DEMO_RATERS = ("ada", "ben", "chloe", "dev")

@@ -1,0 +1,118 @@
+"""Request and response shapes of the upload API (`/api/v1/`).
+
+They validate the small JSON requests and describe every endpoint in the
+OpenAPI schema; the CSV tables and files themselves are checked by the
+ingest service (`catalogue.ingest.service`), the one code path for every way in.
+"""
+
+from rest_framework import serializers
+
+from catalogue.survey.models import SBID_VALIDATOR, Observation, Project
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = serializers.CharField(help_text="what is wrong, naming file/line/column")
+    file = serializers.CharField(required=False)
+    line = serializers.IntegerField(required=False, allow_null=True)
+    column = serializers.CharField(required=False)
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    observations = serializers.IntegerField(source="observation_count", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = ["slug", "name", "description", "created_at", "observations"]
+
+
+class ObservationSerializer(serializers.ModelSerializer):
+    project = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    beams = serializers.IntegerField(source="beam_count", read_only=True)
+    candidates = serializers.IntegerField(source="candidate_count", read_only=True)
+
+    class Meta:
+        model = Observation
+        fields = ["project", "sbid", "start_time", "created_at", "beams", "candidates"]
+
+
+class ObservationWriteSerializer(serializers.Serializer):
+    """Create-or-update a project and one of its observations."""
+
+    project = serializers.SlugField(max_length=64, help_text="project slug")
+    project_name = serializers.CharField(
+        max_length=200, required=False, help_text="display name of a new project"
+    )
+    sbid = serializers.CharField(
+        max_length=32, validators=[SBID_VALIDATOR], help_text="e.g. SB50230"
+    )
+    start_time = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="UTC start (DATE-OBS of the beam00 std FITS), ISO 8601",
+    )
+
+
+class BeamSummarySerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    candidates = serializers.IntegerField()
+    files = serializers.IntegerField(help_text="beam and candidate files stored")
+
+
+class ObservationDetailSerializer(ObservationSerializer):
+    beam_list = BeamSummarySerializer(many=True, read_only=True)
+
+    class Meta(ObservationSerializer.Meta):
+        fields = [*ObservationSerializer.Meta.fields, "beam_list"]
+
+
+class StoredFileSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="the pipeline's file name")
+    kind = serializers.CharField()
+    candidate = serializers.CharField(allow_blank=True)
+    sha256 = serializers.CharField()
+    size = serializers.IntegerField(help_text="bytes")
+
+
+class BeamStateSerializer(serializers.Serializer):
+    """What a beam already holds, so a client can resume an upload."""
+
+    index = serializers.IntegerField()
+    candidates = serializers.ListField(child=serializers.CharField())
+    files = StoredFileSerializer(many=True)
+
+
+class BeamTablesSerializer(serializers.Serializer):
+    """One beam's tables: multipart files, or JSON with the CSV text."""
+
+    final_csv = serializers.CharField(help_text="<SBID>_beam<NN>_final.csv")
+    lightcurve_peak_flux_csv = serializers.CharField(
+        required=False, help_text="<SBID>_beam<NN>_lightcurve_peak_flux.csv"
+    )
+    lightcurve_local_rms_csv = serializers.CharField(
+        required=False, help_text="<SBID>_beam<NN>_lightcurve_local_rms.csv"
+    )
+
+
+class BeamTablesResultSerializer(serializers.Serializer):
+    beam = serializers.IntegerField()
+    candidates = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    lightcurves = serializers.IntegerField()
+
+
+class FileUploadSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        help_text="pipeline file name, e.g. SB50230_beam00_std.fits (no path)"
+    )
+    sha256 = serializers.RegexField(
+        r"^[0-9a-fA-F]{64}$", help_text="sha256 of the content, hex"
+    )
+    file = serializers.FileField()
+
+
+class FileResultSerializer(StoredFileSerializer):
+    stored = serializers.BooleanField(
+        help_text="false when the same content was already stored (no-op)"
+    )

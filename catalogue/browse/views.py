@@ -1,0 +1,220 @@
+"""Catalogue views (login required): the filtered table, exports, column chooser."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponseBadRequest, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from catalogue.browse.bounds import column_bounds
+from catalogue.browse.exports import csv_lines, votable_chunks
+from catalogue.browse.filters import CandidateFilterSet
+from catalogue.browse.models import CataloguePreference
+from catalogue.browse.page_html import (
+    column_choices_html,
+    filter_fields_html,
+    observation_options_html,
+    pairs_without,
+    range_rows_html,
+    table_html,
+)
+from catalogue.browse.pagination import CataloguePaginator
+from catalogue.browse.querying import (
+    base_candidates,
+    catalogue_filterset,
+    clean_sort,
+    sorted_candidates,
+)
+from catalogue.browse.reference_lists import reference_lists
+from catalogue.browse.tables import CHOOSABLE_COLUMNS, CandidateTable, excluded_columns
+from catalogue.survey.columns import NUMERIC_COLUMNS
+
+PER_PAGE = 50
+FILTER_GROUPS = {
+    "search": ("name", "project", "observation", "beam", "deep_num", "best_beam"),
+    "cone": ("cone_ra", "cone_dec", "cone_radius", "cone_unit", "cone_target"),
+    "rating": (
+        "rating_status",
+        "my_label",
+        "label",
+        "tag",
+        "consensus",
+        "disputed",
+    ),
+}
+
+
+def chosen_columns(user):
+    """The user's remembered column choice ([] means the default set).
+
+    `portal.backends.PortalModelBackend` loads the preference with the user.
+    """
+    try:
+        return user.catalogue_preference.columns
+    except CataloguePreference.DoesNotExist:
+        return []
+
+
+class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """`/catalogue/`: filter, sort and page through candidates (SPEC §5)."""
+
+    template_name = "catalogue/candidate_list.html"
+    filterset_class = CandidateFilterSet
+    table_class = CandidateTable
+    # Pagination is the table's only (not `paginate_by`, which would make
+    # ListView count and fetch the queryset a second time).
+    table_pagination = {"per_page": PER_PAGE, "paginator_class": CataloguePaginator}
+
+    def get_queryset(self):
+        return base_candidates()
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound (also with an empty query string) so defaults apply.
+        return {
+            "data": self.request.GET,
+            "queryset": self.get_queryset(),
+            "request": self.request,
+        }
+
+    def get_table_pagination(self, table):
+        pagination = dict(super().get_table_pagination(table))
+        # A cone (radius ≤ 10 deg) holds few enough rows to count exactly.
+        pagination["count_exactly"] = self.filterset.cone is not None
+        return pagination
+
+    def get_table_data(self):
+        cone = self.filterset.cone is not None
+        return sorted_candidates(self.object_list, self.request.GET.get("sort"), cone)
+
+    def get_table_kwargs(self):
+        cone = self.filterset.cone is not None
+        return {
+            "exclude": excluded_columns(chosen_columns(self.request.user), cone),
+            "order_by": clean_sort(self.request.GET.get("sort"), cone),
+            "filter_query": _without(self.request.GET, "page", "per_page", "sort"),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        table = context["table"]
+        cone = self.filterset.cone
+        lists = reference_lists()
+        choices = {"project": lists["projects"], "tag": lists["tags"]}
+        context.update(
+            form=form,
+            filter_groups={
+                group: filter_fields_html(form, names, choices)
+                for group, names in FILTER_GROUPS.items()
+            },
+            observation_options=observation_options_html(lists["observations"]),
+            range_rows=range_rows_html(range_rows(form)),
+            ranges_open=any(
+                self.request.GET.get(f"{column.name}_{suffix}")
+                for column in NUMERIC_COLUMNS
+                for suffix in ("min", "max")
+            ),
+            cone=cone,
+            query=self.request.GET.urlencode(),
+            export_query=_without(self.request.GET, "page", "per_page"),
+            column_choices=column_choices_html(
+                CHOOSABLE_COLUMNS, {column.name for column in table.columns}
+            ),
+            table_html=table_html(
+                table,
+                self.request.GET,
+                clean_sort(self.request.GET.get("sort"), cone is not None),
+            ),
+        )
+        return context
+
+
+def range_rows(form):
+    """Per numeric column: typed bounds, data bounds and errors for the panel.
+
+    The 50 range inputs are written straight into the template rather than
+    through form widgets: widget templates made up most of the page's time.
+    """
+    bounds = column_bounds()
+    rows = []
+    for column in NUMERIC_COLUMNS:
+        low, high = bounds[column.name]
+        names = (f"{column.name}_min", f"{column.name}_max")
+        rows.append(
+            {
+                "column": column,
+                "min_value": form.data.get(names[0], ""),
+                "max_value": form.data.get(names[1], ""),
+                "low": low,
+                "high": high,
+                "low_text": "" if low is None else f"{low:.4g}",
+                "high_text": "" if high is None else f"{high:.4g}",
+                "slider": low is not None and high is not None and low < high,
+                "errors": [
+                    *form.errors.get(names[0], []),
+                    *form.errors.get(names[1], []),
+                ],
+            }
+        )
+    return rows
+
+
+def _without(params, *names):
+    """`params` (a QueryDict) as a query string without the keys `names`."""
+    return urlencode(pairs_without(params, *names))
+
+
+class CatalogueExportView(LoginRequiredMixin, View):
+    """The whole filtered set, streamed as CSV or VOTable."""
+
+    formats = {
+        "csv": ("text/csv; charset=utf-8", "csv", csv_lines),
+        "vot": ("application/x-votable+xml; charset=utf-8", "vot", votable_chunks),
+    }
+
+    def get(self, request, export_format):
+        filterset = catalogue_filterset(request.GET, request.user)
+        if not filterset.is_valid():
+            messages = "; ".join(
+                f"{field}: {' '.join(problems)}"
+                for field, problems in filterset.errors.items()
+            )
+            return HttpResponseBadRequest(
+                f"Bad catalogue filter: {messages}\n", content_type="text/plain"
+            )
+        cone = filterset.cone is not None
+        sort = clean_sort(request.GET.get("sort"), cone)
+        candidates = sorted_candidates(filterset.qs, sort, cone)
+        content_type, extension, generate = self.formats[export_format]
+        response = StreamingHttpResponse(
+            generate(candidates, request.GET, cone, request.user, sort),
+            content_type=content_type,
+        )
+        stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
+        response["Content-Disposition"] = (
+            f'attachment; filename="candidates-{stamp}.{extension}"'
+        )
+        return response
+
+
+@login_required
+@require_POST
+def choose_columns(request):
+    """Remember which catalogue columns the user wants, then go back."""
+    known = {name for name, _ in CHOOSABLE_COLUMNS}
+    columns = [name for name in request.POST.getlist("columns") if name in known]
+    CataloguePreference.objects.update_or_create(
+        user=request.user, defaults={"columns": columns}
+    )
+    # Only a re-encoded query string travels back: never a URL, so never an
+    # open redirect or a header injection.
+    query = QueryDict(request.POST.get("query", "")).urlencode()
+    target = reverse("catalogue:list")
+    return redirect(f"{target}?{query}" if query else target)

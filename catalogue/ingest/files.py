@@ -1,0 +1,155 @@
+"""Validate and store pipeline files (FITS, PNG, GIF) with size and sha256.
+
+Stored names are built by the portal from validated keys (project slug,
+SBID, beam index, candidate id, kind); a name sent by a client or found on
+disk is never used as a storage path.
+"""
+
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import UTC
+
+from astropy.io import fits
+from astropy.time import Time
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image
+
+from catalogue.ingest.errors import IngestError
+from catalogue.survey.models import BeamFile, CandidateFile
+from catalogue.survey.pipeline_files import KIND_EXTENSIONS
+from catalogue.survey.signals import delete_file_after_commit
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What validation learned about a file: sha256 (hex), size (bytes), DATE-OBS."""
+
+    sha256: str
+    size: int
+    date_obs: object = None  # datetime (UTC) from a FITS DATE-OBS, when present
+
+
+def sha256_hex(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_fits_date_obs(header, filename):
+    """Return DATE-OBS of a FITS header as an aware UTC datetime, or None if absent."""
+    value = header.get("DATE-OBS")
+    if not value:
+        return None
+    try:
+        return Time(str(value), scale="utc").to_datetime(timezone=UTC)
+    except ValueError:
+        raise IngestError(f"DATE-OBS '{value}' is not a valid time", filename) from None
+
+
+def validate_content(data, kind, filename, read_date_obs=False):
+    """Check that `data` really is the FITS/PNG/GIF its kind promises.
+
+    Returns a `FileCheck` (with DATE-OBS when `read_date_obs`); raises
+    `IngestError` naming the file otherwise.
+    """
+    extension = KIND_EXTENSIONS[kind]
+    date_obs = None
+    if extension == "fits":
+        if not data.startswith(b"SIMPLE  ="):
+            raise IngestError("is not a FITS file (no SIMPLE card)", filename)
+        try:
+            with fits.open(io.BytesIO(data), memmap=False) as hdul:
+                hdul.verify("exception")
+                header = hdul[0].header
+                if hdul[0].data is None and len(hdul) == 1:
+                    raise IngestError("FITS file holds no image data", filename)
+                if read_date_obs:
+                    date_obs = read_fits_date_obs(header, filename)
+        except IngestError:
+            raise
+        except Exception as exc:  # astropy raises many types for broken files
+            raise IngestError(f"is not a readable FITS file ({exc})", filename) from exc
+    else:
+        expected = {"png": "PNG", "gif": "GIF"}[extension]
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                image_format = image.format
+                image.verify()
+        except Exception as exc:
+            raise IngestError(
+                f"is not a readable {expected} image ({exc})", filename
+            ) from exc
+        if image_format != expected:
+            raise IngestError(
+                f"is a {image_format} image, expected {expected}", filename
+            )
+    return FileCheck(sha256=sha256_hex(data), size=len(data), date_obs=date_obs)
+
+
+def beam_storage_name(beam, kind):
+    """Storage path of a beam product, built from validated keys only."""
+    observation = beam.observation
+    prefix = f"{observation.sbid}_beam{beam.index:02d}"
+    return (
+        f"surveys/{observation.project.slug}/{observation.sbid}/beam{beam.index:02d}/"
+        f"{prefix}_{kind}.{KIND_EXTENSIONS[kind]}"
+    )
+
+
+def candidate_storage_name(candidate, kind):
+    """Storage path of a candidate product: keyed by the candidate's id."""
+    beam = candidate.beam
+    observation = beam.observation
+    return (
+        f"surveys/{observation.project.slug}/{observation.sbid}/beam{beam.index:02d}/"
+        f"candidates/{candidate.pk}_{kind}.{KIND_EXTENSIONS[kind]}"
+    )
+
+
+def _store(model, owner_field, owner, kind, data, check, storage_name):
+    """Create or replace the file record; a same-sha256 file is a no-op.
+
+    Returns True when something was written. The new file is saved before the
+    row; if the row cannot be written the new file is removed again, and a
+    replaced file is only deleted once the transaction commits.
+    """
+    existing = model.objects.filter(**{owner_field: owner, "kind": kind}).first()
+    if (
+        existing
+        and existing.sha256 == check.sha256
+        and existing.file.storage.exists(existing.file.name)
+    ):
+        return False
+    record = existing or model(**{owner_field: owner, "kind": kind})
+    old_name = existing.file.name if existing else ""
+    record.file.save(storage_name, ContentFile(data), save=False)
+    record.size, record.sha256 = check.size, check.sha256
+    try:
+        with transaction.atomic():
+            record.save()
+            if old_name and old_name != record.file.name:
+                delete_file_after_commit(record.file.storage, old_name)
+    except Exception:
+        record.file.storage.delete(record.file.name)
+        raise
+    return True
+
+
+def store_beam_file(beam, kind, data, check):
+    """Store a validated beam product; returns True if it was new or changed."""
+    return _store(
+        BeamFile, "beam", beam, kind, data, check, beam_storage_name(beam, kind)
+    )
+
+
+def store_candidate_file(candidate, kind, data, check):
+    """Store a validated candidate product; returns True if it was new or changed."""
+    return _store(
+        CandidateFile,
+        "candidate",
+        candidate,
+        kind,
+        data,
+        check,
+        candidate_storage_name(candidate, kind),
+    )

@@ -1,0 +1,53 @@
+"""Candidate-page benchmarks (run by `manage.py bench`), at 1,000,000 candidates.
+
+- `candidate_page`: GET of a candidate page (target 50 ms median server time);
+- `rate_next`: POST "Rate & next" (save + pick my next unrated candidate,
+  target 30 ms median), walking forward through the catalogue as a rater
+  would. The ratings it makes are deleted again afterwards.
+"""
+
+from django.urls import reverse
+
+from catalogue.survey.models import Candidate
+from rating.models import Rating
+
+
+def _bench_candidates(ctx):
+    return Candidate.objects.filter(
+        observation__project__slug=ctx.dataset.get("project", "bench"),
+        is_best_beam=True,
+    )
+
+
+def _middle_candidate_id(ctx):
+    candidates = _bench_candidates(ctx).order_by("id").values_list("id", flat=True)
+    first = candidates.first()
+    last = candidates.order_by("-id").first()
+    return candidates.filter(id__gte=(first + last) // 2).first()
+
+
+def bench_candidate_page(ctx):
+    """Server time of `/candidates/<id>/` for a candidate in the middle of the table."""
+    return ctx.time_get(reverse("rating:candidate", args=[_middle_candidate_id(ctx)]))
+
+
+def bench_rate_next(ctx):
+    """Server time of POST "Rate & next" (the redirect to my next unrated candidate)."""
+    current = {"id": _middle_candidate_id(ctx)}
+    made = []
+
+    def rate_and_next():
+        response = ctx.client.post(
+            reverse("rating:rate", args=[current["id"]]),
+            {"label": "false", "action": "next"},
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"rate answered {response.status_code}")
+        made.append(current["id"])
+        current["id"] = int(response["Location"].rstrip("/").split("/")[-1])
+
+    try:
+        figures = ctx.time_call(rate_and_next)
+    finally:
+        Rating.objects.filter(user=ctx.user, candidate_id__in=made).delete()
+    return {"url": reverse("rating:rate", args=[0]).replace("/0/", "/<id>/"), **figures}

@@ -1,0 +1,56 @@
+"""Filters of the ratings summary (SPEC §7), kept in the URL query string.
+
+The same filter set drives the ratings table, the charts, the consensus and
+disputed lists, Fleiss' kappa and the downloads, so every figure on the page
+describes exactly the ratings the user selected.
+"""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+
+from catalogue.survey.models import Observation, Project
+from rating.models import Label, Rating, Tag
+
+
+def rated_users(request):
+    """Users who have rated something, by name (choices of the user filter)."""
+    has_rated = Rating.objects.filter(user=OuterRef("pk"))
+    return get_user_model().objects.filter(Exists(has_rated)).order_by("username")
+
+
+class RatingFilter(django_filters.FilterSet):
+    """Project, observation, user, label, tag and a date range (last change)."""
+
+    project = django_filters.ModelChoiceFilter(
+        label="Project",
+        field_name="candidate__observation__project",
+        queryset=Project.objects.all(),
+        to_field_name="slug",
+        empty_label="All projects",
+    )
+    observation = django_filters.ModelChoiceFilter(
+        label="Observation",
+        field_name="candidate__observation",
+        queryset=Observation.objects.select_related("project"),
+        empty_label="All observations",
+    )
+    user = django_filters.ModelChoiceFilter(
+        label="Rater",
+        queryset=rated_users,
+        to_field_name="username",
+        empty_label="All raters",
+    )
+    label = django_filters.ChoiceFilter(choices=Label.choices, empty_label="Any label")
+    tag = django_filters.ModelChoiceFilter(
+        queryset=Tag.objects.all(), empty_label="Any tag"
+    )
+    updated = django_filters.DateFromToRangeFilter(
+        field_name="updated_at",
+        label="Rated between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Rating
+        fields = ["project", "observation", "user", "label", "tag", "updated"]

@@ -1,0 +1,196 @@
+"""Files, previews and asynchronous fragments of the candidate page (login required).
+
+Downloads keep the pipeline's file names (`<SBID>_beam<NN>_<product>_<name>.<ext>`);
+behind nginx (`MEDIA_ACCEL_REDIRECT=true`) nginx sends the bytes, as for
+`portal.media`.
+"""
+
+import mimetypes
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from catalogue.survey.models import Candidate
+from portal.media import ACCEL_PREFIX
+from portal.settings.base import env_bool
+from rating.references.nearby import nearby_objects
+from rating.references.simbad import SimbadUnavailable, simbad_objects
+from rating.vetting.forms import RadiusForm
+from rating.vetting.lightcurve import lightcurve_csv, lightcurve_points, lightcurve_svg
+from rating.vetting.page import (
+    FITS_PREVIEW_KINDS,
+    candidate_queryset,
+    pipeline_filename,
+    stored_files,
+    stored_lightcurve,
+)
+from rating.vetting.previews import PreviewError, fits_preview_png, gif_frame_png
+
+PRIVATE_CACHE = "private, max-age=3600"
+
+
+def _stored_file(pk, kind):
+    candidate = get_object_or_404(candidate_queryset(), pk=pk)
+    stored = stored_files(candidate).get(kind)
+    if stored is None or not stored.file.storage.exists(stored.file.name):
+        raise Http404(f"No {kind} file is stored for this candidate")
+    return candidate, stored
+
+
+def _int_param(request, name, default=0):
+    text = request.GET.get(name, "")
+    if not text:
+        return default
+    if not text.isdigit():
+        raise ValueError(f"'{name}' must be a whole number ≥ 0, not '{text}'")
+    return int(text)
+
+
+def _png(data):
+    response = HttpResponse(data, content_type="image/png")
+    response["Cache-Control"] = PRIVATE_CACHE
+    return response
+
+
+@login_required
+@require_GET
+def file_download(request, pk, kind):
+    """A stored file under its pipeline name; `?inline=1` to show it in the page."""
+    candidate, stored = _stored_file(pk, kind)
+    filename = pipeline_filename(candidate, stored)
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    disposition = "inline" if request.GET.get("inline") else "attachment"
+    if env_bool("MEDIA_ACCEL_REDIRECT", False):
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = ACCEL_PREFIX + stored.file.name
+        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+        return response
+    return FileResponse(
+        stored.file.open("rb"),
+        as_attachment=disposition == "attachment",
+        filename=filename,
+        content_type=content_type,
+    )
+
+
+@login_required
+@require_GET
+def preview(request, pk, kind):
+    """zscale PNG of a stored FITS (`?plane=N` for a cube plane, from 0)."""
+    if kind not in FITS_PREVIEW_KINDS:
+        raise Http404(f"No preview for '{kind}'")
+    try:
+        plane = _int_param(request, "plane")
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    _, stored = _stored_file(pk, kind)
+    try:
+        return _png(fits_preview_png(stored, plane))
+    except PreviewError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+
+
+@login_required
+@require_GET
+def gif_frame(request, pk, frame):
+    """One frame (from 0) of the slices GIF as a PNG, for the frame player."""
+    _, stored = _stored_file(pk, "slices_gif")
+    try:
+        return _png(gif_frame_png(stored, frame))
+    except PreviewError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+
+
+def _points(pk):
+    candidate = get_object_or_404(
+        Candidate.objects.select_related("beam", "observation", "lightcurve"), pk=pk
+    )
+    lightcurve = stored_lightcurve(candidate)
+    if lightcurve is None:
+        raise Http404("This candidate has no light curve")
+    return candidate, lightcurve_points(lightcurve, candidate.observation.start_time)
+
+
+@login_required
+@require_GET
+def lightcurve_csv_view(request, pk):
+    """The light curve as CSV (UTC, MJD, seconds since start, mJy)."""
+    candidate, points = _points(pk)
+    filename = (
+        f"{candidate.observation.sbid}_beam{candidate.beam.index:02d}"
+        f"_lightcurve_{candidate.name}.csv"
+    )
+    response = HttpResponse(lightcurve_csv(points), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _float_param(request, name):
+    text = request.GET.get(name, "")
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(
+            f"'{name}' must be a number of seconds, not '{text}'"
+        ) from None
+
+
+@login_required
+@require_GET
+def lightcurve_svg_view(request, pk):
+    """The chart re-rendered for `?t0=&t1=` (seconds since start): the zoom."""
+    try:
+        t_min, t_max = _float_param(request, "t0"), _float_param(request, "t1")
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    if t_min is not None and t_max is not None and t_max <= t_min:
+        return JsonResponse({"error": "t1 must be later than t0"}, status=400)
+    _, points = _points(pk)
+    return HttpResponse(
+        lightcurve_svg(points, t_min, t_max), content_type="image/svg+xml"
+    )
+
+
+def _radius(request):
+    form = RadiusForm(request.GET)
+    if not form.is_valid():
+        raise ValueError(" ".join(form.errors["radius"]))
+    return form.radius_arcsec()
+
+
+@login_required
+@require_GET
+def nearby(request, pk):
+    """The nearby-objects table for `?radius=` arcsec (an HTML fragment)."""
+    candidate = get_object_or_404(Candidate, pk=pk)
+    try:
+        radius = _radius(request)
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    return render(
+        request,
+        "rating/includes/nearby_rows.html",
+        {"nearby": nearby_objects(candidate, radius), "radius_arcsec": radius},
+    )
+
+
+@login_required
+@require_GET
+def simbad(request, pk):
+    """SIMBAD objects within `?radius=` arcsec as JSON; a notice when unavailable."""
+    candidate = get_object_or_404(Candidate, pk=pk)
+    try:
+        radius = _radius(request)
+    except ValueError as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
+    if candidate.ra is None or candidate.dec is None:
+        return JsonResponse({"objects": [], "notice": "The candidate has no position."})
+    try:
+        objects = simbad_objects(candidate.ra, candidate.dec, radius)
+    except SimbadUnavailable as exc:
+        return JsonResponse({"objects": [], "notice": str(exc)})
+    return JsonResponse({"objects": objects, "notice": ""})

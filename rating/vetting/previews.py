@@ -1,0 +1,103 @@
+"""Server-rendered previews of stored images, used when Firefly is absent.
+
+A FITS plane becomes a zscale grey-scale PNG (the same stretch Firefly is
+asked for, via `catalogue.survey.imaging`), enlarged by a whole factor so small
+cutouts are at least `PREVIEW_TARGET_PX` pixels wide. A slices GIF can be
+served frame by frame as PNGs for the page's frame player. Results are
+cached under the file's sha256, so a replaced file never shows a stale
+preview.
+"""
+
+import io
+
+import numpy as np
+from astropy.io import fits
+from django.core.cache import cache
+from PIL import Image
+
+from catalogue.survey.imaging import png_bytes
+
+PREVIEW_TARGET_PX = 256
+CACHE_SECONDS = 24 * 3600
+
+
+class PreviewError(ValueError):
+    """The requested plane or frame does not exist, or the file is unreadable."""
+
+
+def _image_cube(stored_file):
+    """The first image HDU's data as a 3-D array (planes, y, x)."""
+    with stored_file.file.open("rb") as handle:
+        with fits.open(handle, memmap=False) as hdul:
+            data = next((hdu.data for hdu in hdul if hdu.data is not None), None)
+            if data is None:
+                raise PreviewError(f"{stored_file.filename} holds no image data")
+            data = np.asarray(data, dtype=float)
+    while data.ndim > 3:  # e.g. (stokes, freq, y, x): keep the first of each
+        data = data[0]
+    if data.ndim == 2:
+        data = data[np.newaxis]
+    if data.ndim != 3:
+        raise PreviewError(f"{stored_file.filename} is not an image")
+    return data
+
+
+def _scale(width, height):
+    return max(1, PREVIEW_TARGET_PX // max(width, height, 1))
+
+
+def fits_plane_count(stored_file):
+    """Number of image planes of a stored FITS file (1 for a 2-D image)."""
+    key = f"preview:planes:{stored_file.sha256}"
+    count = cache.get(key)
+    if count is None:
+        count = _image_cube(stored_file).shape[0]
+        cache.set(key, count, CACHE_SECONDS)
+    return count
+
+
+def fits_preview_png(stored_file, plane=0):
+    """PNG bytes of one zscaled plane of a stored FITS file (cached)."""
+    key = f"preview:fits:{stored_file.sha256}:{plane}"
+    data = cache.get(key)
+    if data is None:
+        cube = _image_cube(stored_file)
+        if not 0 <= plane < cube.shape[0]:
+            raise PreviewError(
+                f"plane {plane} does not exist (the file has {cube.shape[0]})"
+            )
+        height, width = cube.shape[1:]
+        factor = _scale(width, height)
+        data = png_bytes(cube[plane], (width * factor, height * factor))
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def gif_frame_count(stored_file):
+    """Number of frames of a stored GIF."""
+    key = f"preview:gifframes:{stored_file.sha256}"
+    count = cache.get(key)
+    if count is None:
+        with stored_file.file.open("rb") as handle, Image.open(handle) as image:
+            count = getattr(image, "n_frames", 1)
+        cache.set(key, count, CACHE_SECONDS)
+    return count
+
+
+def gif_frame_png(stored_file, frame):
+    """PNG bytes of one frame of a stored GIF (cached)."""
+    key = f"preview:gif:{stored_file.sha256}:{frame}"
+    data = cache.get(key)
+    if data is None:
+        with stored_file.file.open("rb") as handle, Image.open(handle) as image:
+            frames = getattr(image, "n_frames", 1)
+            if not 0 <= frame < frames:
+                raise PreviewError(
+                    f"frame {frame} does not exist (the GIF has {frames})"
+                )
+            image.seek(frame)
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, format="PNG")
+            data = buffer.getvalue()
+        cache.set(key, data, CACHE_SECONDS)
+    return data

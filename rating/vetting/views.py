@@ -1,0 +1,150 @@
+"""Candidate page and rating (login required; SPEC §6).
+
+The rater's catalogue filters ride along in every URL's query string, so
+"Rate & next", previous/next and the "all done" page stay inside the list
+the rater came from.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from rating.models import save_rating
+from rating.references.nearby import nearby_objects
+from rating.vetting.forms import RadiusForm, RatingForm, TagForm
+from rating.vetting.navigation import (
+    filter_params,
+    filter_querystring,
+    neighbour_id,
+    next_unrated_id,
+)
+from rating.vetting.page import candidate_queryset, page_context, rating_state
+
+
+def _with_filters(url, querystring):
+    return f"{url}?{querystring}" if querystring else url
+
+
+def candidate_url(candidate_id, querystring):
+    return _with_filters(reverse("rating:candidate", args=[candidate_id]), querystring)
+
+
+def _render_page(request, candidate, form=None, status=200):
+    querystring = filter_querystring(request.GET)
+    radius_form = RadiusForm(request.GET or None)
+    radius = radius_form.radius_arcsec()
+    state = rating_state(candidate, request.user)
+    if form is None:
+        rating = state["my_rating"]
+        initial = (
+            {"label": rating.label, "tag": rating.tag_id, "notes": rating.notes}
+            if rating
+            else {}
+        )
+        form = RatingForm(initial=initial)
+    context = {
+        "candidate": candidate,
+        "form": form,
+        "tag_form": TagForm(),
+        "radius_form": radius_form,
+        "radius_arcsec": radius,
+        "nearby": nearby_objects(candidate, radius),
+        "filters": querystring,
+        "filter_items": list(filter_params(request.GET).lists()),
+        **state,
+        **page_context(candidate),
+    }
+    return render(request, "rating/candidate_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def candidate_detail(request, pk):
+    candidate = get_object_or_404(candidate_queryset(), pk=pk)
+    return _render_page(request, candidate)
+
+
+@login_required
+@require_POST
+def rate(request, pk):
+    """Save my rating; "Rate & next" then opens my next unrated candidate."""
+    candidate = get_object_or_404(candidate_queryset(), pk=pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _render_page(request, candidate, form=form, status=400)
+    save_rating(
+        candidate,
+        request.user,
+        form.cleaned_data["label"],
+        tag=form.cleaned_data["tag"],
+        notes=form.cleaned_data["notes"],
+    )
+    querystring = filter_querystring(request.GET)
+    if request.POST.get("action") != "next":
+        messages.success(request, f"Rating of {candidate.name} saved.")
+        return redirect(candidate_url(candidate.pk, querystring))
+    next_id = next_unrated_id(filter_params(request.GET), request.user, candidate.pk)
+    if next_id is None:
+        return redirect(_with_filters(reverse("rating:rate_next"), querystring))
+    messages.success(request, f"Rating of {candidate.name} saved.")
+    return redirect(candidate_url(next_id, querystring))
+
+
+@login_required
+@require_GET
+def rate_next(request):
+    """Open my next unrated candidate after `?after=<id>`, or say all are done."""
+    after = request.GET.get("after", "")
+    after_id = int(after) if after.isdigit() else None
+    querystring = filter_querystring(request.GET)
+    next_id = next_unrated_id(filter_params(request.GET), request.user, after_id)
+    if next_id is None:
+        catalogue_url = _with_filters(reverse("catalogue:list"), querystring)
+        return render(request, "rating/all_done.html", {"catalogue_url": catalogue_url})
+    if next_id == after_id:
+        messages.info(request, "This is the only candidate left for you to rate.")
+    return redirect(candidate_url(next_id, querystring))
+
+
+@login_required
+@require_GET
+def neighbour(request, pk, direction):
+    """The previous or next candidate of the filtered list (rated or not)."""
+    pk = int(pk)
+    querystring = filter_querystring(request.GET)
+    target = neighbour_id(filter_params(request.GET), request.user, pk, direction)
+    if target is None:
+        messages.info(request, f"There is no {direction} candidate in this list.")
+        target = pk
+    return redirect(candidate_url(target, querystring))
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def tag_create(request):
+    """Create a tag from the rating panel (JSON for the page script, else redirect)."""
+    form = TagForm(request.POST)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = reverse("catalogue:list")
+    if not form.is_valid():
+        error = " ".join(form.errors["name"])
+        if _wants_json(request):
+            return JsonResponse({"error": error}, status=400)
+        messages.error(request, error)
+        return HttpResponseRedirect(back)
+    tag = form.save(commit=False)
+    tag.created_by = request.user
+    tag.save()
+    if _wants_json(request):
+        return JsonResponse({"id": tag.pk, "name": tag.name}, status=201)
+    messages.success(request, f"Tag '{tag.name}' created.")
+    return HttpResponseRedirect(back)

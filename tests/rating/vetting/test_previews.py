@@ -1,0 +1,84 @@
+"""The server-rendered zscale preview (Firefly's fallback) and the GIF frames."""
+
+import io
+
+import numpy as np
+import pytest
+from astropy.io import fits
+from django.urls import reverse
+from PIL import Image
+
+from catalogue.survey.imaging import zscale_to_uint8
+from catalogue.survey.models import CandidateFile
+from rating.vetting.previews import PREVIEW_TARGET_PX
+
+
+def preview(client, candidate, kind, query=""):
+    return client.get(reverse("rating:preview", args=[candidate.pk, kind]) + query)
+
+
+def stored_data(candidate, kind):
+    stored = candidate.files.get(kind=kind)
+    with stored.file.open("rb") as handle, fits.open(handle) as hdul:
+        return np.asarray(hdul[0].data, dtype=float)
+
+
+def test_deep_cutout_preview_is_a_zscaled_png_enlarged_by_a_whole_factor(
+    rater_client, demo_candidate
+):
+    response = preview(rater_client, demo_candidate, "deepcutout_fits")
+    image = Image.open(io.BytesIO(response.content))
+    data = stored_data(demo_candidate, CandidateFile.Kind.DEEPCUTOUT_FITS)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert image.format == "PNG"
+    assert data.shape == (32, 32)  # demo cutouts in tests
+    assert image.size == (PREVIEW_TARGET_PX, PREVIEW_TARGET_PX)  # 32 px × 8
+    pixels = np.asarray(image)
+    # zscale of the FITS, FITS row 0 at the bottom, each pixel an 8×8 block
+    expected = np.flipud(zscale_to_uint8(data))
+    assert np.array_equal(pixels[::8, ::8], expected)
+
+
+def test_each_cube_plane_has_its_own_preview(rater_client, demo_candidate):
+    cube = stored_data(demo_candidate, CandidateFile.Kind.SLICES_FITS)
+    assert cube.shape == (4, 16, 16)
+
+    planes = [
+        preview(rater_client, demo_candidate, "slices_fits", f"?plane={n}")
+        for n in range(4)
+    ]
+    images = [Image.open(io.BytesIO(r.content)) for r in planes]
+
+    assert all(r.status_code == 200 for r in planes)
+    assert {image.size for image in images} == {(256, 256)}
+    assert np.array_equal(
+        np.asarray(images[2])[::16, ::16], np.flipud(zscale_to_uint8(cube[2]))
+    )
+    assert len({r.content for r in planes}) == 4
+
+
+@pytest.mark.parametrize("query", ["?plane=4", "?plane=-1", "?plane=x"])
+def test_missing_or_malformed_plane_is_a_400_with_an_error(
+    rater_client, demo_candidate, query
+):
+    response = preview(rater_client, demo_candidate, "slices_fits", query)
+    assert response.status_code == 400
+    assert "plane" in response.json()["error"]
+
+
+def test_beam_map_fits_preview_and_unknown_kind(rater_client, demo_candidate):
+    assert preview(rater_client, demo_candidate, "chisquare_fits").status_code == 200
+    assert preview(rater_client, demo_candidate, "slices_gif").status_code == 404
+
+
+def test_gif_frames_are_served_as_pngs(rater_client, demo_candidate):
+    frames = [
+        rater_client.get(reverse("rating:gif_frame", args=[demo_candidate.pk, n]))
+        for n in range(4)
+    ]
+    assert all(Image.open(io.BytesIO(f.content)).format == "PNG" for f in frames)
+    assert len({f.content for f in frames}) == 4
+    beyond = rater_client.get(reverse("rating:gif_frame", args=[demo_candidate.pk, 4]))
+    assert beyond.status_code == 400
