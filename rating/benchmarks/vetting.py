@@ -3,11 +3,16 @@
 - `candidate_page`: GET of a candidate page (target 50 ms median server time);
 - `rate_next`: POST "Rate & next" (save + pick my next unrated candidate,
   target 30 ms median), walking forward through the catalogue as a rater
-  would. The ratings it makes are deleted again afterwards.
+  would. The ratings it makes are deleted again afterwards;
+- `next_in_list`: GET "Next" from the middle of the catalogue list sorted by
+  each of several columns (target 15 ms median for every sort), walking on
+  as a rater pressing `n` would.
 """
 
+from django.http import QueryDict
 from django.urls import reverse
 
+from catalogue.browse.querying import filtered_candidates
 from catalogue.survey.models import Candidate
 from rating.models import Rating
 
@@ -51,3 +56,37 @@ def bench_rate_next(ctx):
     finally:
         Rating.objects.filter(user=ctx.user, candidate_id__in=made).delete()
     return {"url": reverse("rating:rate", args=[0]).replace("/0/", "/<id>/"), **figures}
+
+
+# Sorts a rater uses: significance and flux highest first, names, separations,
+# the newest-first default and the beam (a joined column).
+NEXT_IN_LIST_SORTS = (
+    "-chi_square_sigma",
+    "-peak_map",
+    "name",
+    "deep_sep_arcsec",
+    "-id",
+    "beam",
+)
+
+
+def bench_next_in_list(ctx):
+    """Server time of "Next" at the middle of the list, for several sorts (ms)."""
+    figures = {}
+    for sort in NEXT_IN_LIST_SORTS:
+        params = QueryDict(f"sort={sort}&project={ctx.dataset.get('project', 'bench')}")
+        listed, _errors = filtered_candidates(params, ctx.user)
+        middle = listed.count() // 2
+        current = {"id": listed.values_list("id", flat=True)[middle]}
+        query = "?" + params.urlencode()
+
+        def press_next(current=current, query=query):
+            url = reverse("rating:neighbour", args=[current["id"], "next"]) + query
+            response = ctx.client.get(url)
+            if response.status_code != 302:
+                raise RuntimeError(f"next answered {response.status_code}")
+            current["id"] = int(response["Location"].split("/")[2])
+
+        figures[sort] = ctx.time_call(press_next)
+    worst = max(figures.values(), key=lambda summary: summary["median_ms"])
+    return {**worst, "sorts": figures}

@@ -4,7 +4,12 @@ import pytest
 
 from catalogue.demo.synthetic import load_synthetic_catalogue
 from portal.benchmarking import BenchContext
-from rating.benchmarks.vetting import bench_candidate_page, bench_rate_next
+from rating.benchmarks.vetting import (
+    NEXT_IN_LIST_SORTS,
+    bench_candidate_page,
+    bench_next_in_list,
+    bench_rate_next,
+)
 from rating.models import Rating
 from tests.factories import UserFactory
 
@@ -22,3 +27,16 @@ def test_benchmarks_time_the_page_and_rate_next_and_leave_no_ratings():
     assert page["runs"] == 3 and page["queries"] <= 15
     assert rate_next["runs"] == 3 and rate_next["median_ms"] > 0
     assert not Rating.objects.filter(user=ctx.user).exists()
+
+
+@pytest.mark.django_db
+def test_next_in_list_benchmark_walks_every_sort():
+    load_synthetic_catalogue(200, observations=1)
+    ctx = BenchContext(
+        user=UserFactory(), repeat=3, warmup=1, dataset={"project": "bench"}
+    )
+
+    figures = bench_next_in_list(ctx)
+
+    assert set(figures["sorts"]) == set(NEXT_IN_LIST_SORTS)
+    assert all(summary["runs"] == 3 for summary in figures["sorts"].values())

@@ -70,30 +70,31 @@ def test_rate_and_next_skips_my_rated_and_filtered_out_candidates(
     save_rating(listing[1], rater, Label.TRUE)
     save_rating(listing[3], UserFactory(), Label.FALSE)  # someone else's
 
-    response = rate(rater_client, listing[0])
+    response = rate(rater_client, listing[0], query="?sort=id")
 
     # 1 is mine, 2 is not a best beam (the default filter), 3 was rated by others
-    assert response["Location"] == candidate_url(listing[3])
+    assert response["Location"] == candidate_url(listing[3], "?sort=id")
 
 
 def test_rate_and_next_keeps_the_catalogue_filters_in_the_url(
     rater_client, rater, listing
 ):
     save_rating(listing[1], rater, Label.TRUE)
-    response = rate(rater_client, listing[0], query="?best_beam=off")
+    response = rate(rater_client, listing[0], query="?best_beam=off&sort=id")
 
-    assert response["Location"] == candidate_url(listing[2], "?best_beam=off")
+    assert response["Location"] == candidate_url(listing[2], "?best_beam=off&sort=id")
 
 
 def test_rate_and_next_wraps_around_and_ends_in_all_done(rater_client, rater, listing):
     for candidate in (listing[0], listing[1], listing[4]):
         save_rating(candidate, rater, Label.FALSE)
 
-    response = rate(rater_client, listing[5])
-    assert response["Location"] == candidate_url(listing[3])  # wrapped to the start
+    response = rate(rater_client, listing[5], query="?sort=id")
+    # wrapped to the start
+    assert response["Location"] == candidate_url(listing[3], "?sort=id")
 
-    response = rate(rater_client, listing[3], follow=False)
-    assert response["Location"] == reverse("rating:rate_next")
+    response = rate(rater_client, listing[3], query="?sort=id")
+    assert response["Location"] == reverse("rating:rate_next") + "?sort=id"
     done = rater_client.get(response["Location"])
     assert done.status_code == 200
     assert "All done" in done.content.decode()
@@ -101,20 +102,27 @@ def test_rate_and_next_wraps_around_and_ends_in_all_done(rater_client, rater, li
 
 def test_skip_goes_to_the_next_unrated_without_saving(rater_client, listing):
     response = rater_client.get(
-        reverse("rating:rate_next") + f"?after={listing[0].pk}&best_beam=off"
+        reverse("rating:rate_next") + f"?after={listing[0].pk}&best_beam=off&sort=id"
     )
-    assert response["Location"] == candidate_url(listing[1], "?best_beam=off")
+    assert response["Location"] == candidate_url(listing[1], "?best_beam=off&sort=id")
     assert not Rating.objects.exists()
 
 
 def test_previous_and_next_walk_the_filtered_list(rater_client, listing):
     def go(candidate, direction):
         url = reverse("rating:neighbour", args=[candidate.pk, direction])
-        return rater_client.get(url)["Location"]
+        return rater_client.get(url + "?sort=id")["Location"]
 
-    assert go(listing[1], "next") == candidate_url(listing[3])
-    assert go(listing[3], "previous") == candidate_url(listing[1])
-    assert go(listing[0], "previous") == candidate_url(listing[0])  # first: stays
+    assert go(listing[1], "next") == candidate_url(listing[3], "?sort=id")
+    assert go(listing[3], "previous") == candidate_url(listing[1], "?sort=id")
+    # first: stays
+    assert go(listing[0], "previous") == candidate_url(listing[0], "?sort=id")
+
+
+def test_next_follows_the_default_order_newest_first(rater_client, listing):
+    """With no sort, the catalogue lists newest first, and so does Next."""
+    url = reverse("rating:neighbour", args=[listing[3].pk, "next"])
+    assert rater_client.get(url)["Location"] == candidate_url(listing[1])
 
 
 def test_new_tag_inline_returns_json_and_refuses_duplicates(rater_client, rater):
