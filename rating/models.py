@@ -181,7 +181,8 @@ def save_rating(candidate, user, label, tag=None, notes=""):
 class Pulsar(models.Model):
     """A known pulsar from the ATNF catalogue (`manage.py load_pulsars FILE`).
 
-    Positions are ICRS (J2000) degrees; `period_s` in seconds; `dm` in pc cm⁻³.
+    Positions are ICRS (J2000) degrees; `period_s` in seconds; `dm` in pc cm⁻³;
+    `s400_mjy` the flux density at 400 MHz in mJy.
     """
 
     name = models.CharField(max_length=32, unique=True, help_text="PSRJ name")
@@ -189,6 +190,9 @@ class Pulsar(models.Model):
     dec_deg = models.FloatField(help_text="deg (J2000)")
     period_s = models.FloatField(null=True, blank=True, help_text="s")
     dm = models.FloatField(null=True, blank=True, help_text="pc cm^-3")
+    s400_mjy = models.FloatField(
+        null=True, blank=True, help_text="flux density at 400 MHz, mJy"
+    )
 
     class Meta:
         ordering = ["name"]

@@ -2,16 +2,21 @@
 
 The file is a list of records separated by lines starting with `@`; each
 line inside a record is `KEY value [error] [reference]`. We keep PSRJ
-(name), RAJ (hh:mm:ss.s, J2000), DECJ (±dd:mm:ss, J2000), P0 (s; or 1/F0
-when only the frequency in Hz is given) and DM (pc cm⁻³). Records without a
-position are skipped and counted; a malformed value is an error naming the
-line, and nothing is written.
+(name), the position, P0 (s; or 1/F0 when only the frequency in Hz is
+given), DM (pc cm⁻³) and S400 (flux density at 400 MHz, mJy).
+
+The position is RAJ (hh:mm:ss.s) and DECJ (±dd:mm:ss), J2000. Pulsars timed
+in ecliptic coordinates are given only as ELONG and ELAT (deg, on the mean
+ecliptic and equinox of J2000); those are converted to ICRS with astropy, so
+a pulsar is never missing from the nearby list for the way it was timed.
+Records with neither position are skipped and counted; a malformed value is
+an error naming the line, and nothing is written.
 """
 
 from dataclasses import dataclass, field
 
 import astropy.units as u
-from astropy.coordinates import Angle
+from astropy.coordinates import Angle, BarycentricMeanEcliptic, SkyCoord
 from django.db import transaction
 
 from rating.models import Pulsar
@@ -29,7 +34,7 @@ class PsrcatContent:
     skipped: list = field(default_factory=list)
 
 
-def _float(text, key, line_number):
+def _float(text, line_number, key):
     try:
         return float(text.replace("D", "E"))
     except ValueError:
@@ -53,26 +58,56 @@ def _record_values(record):
         raise PsrcatError(
             f"line {min(n for _, n in record.values())}: record has no PSRJ"
         )
-    if "RAJ" not in record or "DECJ" not in record:
+    position = _equatorial_deg(record) or _ecliptic_as_icrs_deg(record)
+    if position is None:
         return None
-    values = {"name": record["PSRJ"][0]}
-    ra_text, ra_line = record["RAJ"]
-    dec_text, dec_line = record["DECJ"]
-    values["ra_deg"] = _angle_deg(ra_text, u.hourangle, "RAJ", ra_line) % 360.0
-    values["dec_deg"] = _angle_deg(dec_text, u.deg, "DECJ", dec_line)
-    if not -90.0 <= values["dec_deg"] <= 90.0:
-        raise PsrcatError(f"line {dec_line}: DECJ '{dec_text}' is outside ±90°")
+    values = {"name": record["PSRJ"][0], **position}
     period = None
     if "P0" in record:
-        period = _float(record["P0"][0], "P0", record["P0"][1])
+        period = _float(*record["P0"], "P0")
     elif "F0" in record:
-        frequency = _float(record["F0"][0], "F0", record["F0"][1])
+        frequency = _float(*record["F0"], "F0")
         period = 1.0 / frequency if frequency else None
     values["period_s"] = period
-    values["dm"] = (
-        _float(record["DM"][0], "DM", record["DM"][1]) if "DM" in record else None
-    )
+    values["dm"] = _optional_float(record, "DM")
+    values["s400_mjy"] = _optional_float(record, "S400")
     return values
+
+
+def _optional_float(record, key):
+    return _float(*record[key], key) if key in record else None
+
+
+def _equatorial_deg(record):
+    """{ra_deg, dec_deg} from RAJ/DECJ (J2000), or None when not given."""
+    if "RAJ" not in record or "DECJ" not in record:
+        return None
+    ra_text, ra_line = record["RAJ"]
+    dec_text, dec_line = record["DECJ"]
+    ra_deg = _angle_deg(ra_text, u.hourangle, "RAJ", ra_line) % 360.0
+    dec_deg = _angle_deg(dec_text, u.deg, "DECJ", dec_line)
+    if not -90.0 <= dec_deg <= 90.0:
+        raise PsrcatError(f"line {dec_line}: DECJ '{dec_text}' is outside ±90°")
+    return {"ra_deg": ra_deg, "dec_deg": dec_deg}
+
+
+def _ecliptic_as_icrs_deg(record):
+    """{ra_deg, dec_deg} (ICRS) from ELONG/ELAT (deg, J2000 ecliptic), or None."""
+    if "ELONG" not in record or "ELAT" not in record:
+        return None
+    elong_deg = _float(*record["ELONG"], "ELONG")
+    elat_deg = _float(*record["ELAT"], "ELAT")
+    if not -90.0 <= elat_deg <= 90.0:
+        raise PsrcatError(
+            f"line {record['ELAT'][1]}: ELAT '{record['ELAT'][0]}' is outside ±90°"
+        )
+    ecliptic = SkyCoord(
+        lon=elong_deg * u.deg,
+        lat=elat_deg * u.deg,
+        frame=BarycentricMeanEcliptic(equinox="J2000"),
+    )
+    icrs = ecliptic.icrs
+    return {"ra_deg": icrs.ra.deg % 360.0, "dec_deg": icrs.dec.deg}
 
 
 def parse_psrcat(text):

@@ -23,5 +23,5 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {exc}; nothing loaded") from exc
         message = f"loaded {len(content.pulsars)} pulsars from {path.name}"
         if content.skipped:
-            message += f" ({len(content.skipped)} without RAJ/DECJ skipped)"
+            message += f" ({len(content.skipped)} without a position skipped)"
         self.stdout.write(self.style.SUCCESS(message))
