@@ -38,10 +38,10 @@ def plane_to_image(plane, size=None, limits=None):
     return image
 
 
-def png_bytes(plane, size=None):
-    """PNG bytes of one zscaled plane."""
+def png_bytes(plane, size=None, limits=None):
+    """PNG bytes of one zscaled plane (its own zscale unless `limits` given)."""
     buffer = io.BytesIO()
-    plane_to_image(plane, size).save(buffer, format="PNG")
+    plane_to_image(plane, size, limits).save(buffer, format="PNG")
     return buffer.getvalue()
 
 

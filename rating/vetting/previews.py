@@ -2,7 +2,10 @@
 
 A FITS plane becomes a zscale grey-scale PNG (the same stretch Firefly is
 asked for, via `catalogue.survey.imaging`), enlarged by a whole factor so small
-cutouts are at least `PREVIEW_TARGET_PX` pixels wide. A slices GIF can be
+cutouts are at least `PREVIEW_TARGET_PX` pixels wide. The planes of a cube
+share one zscale computed over all of them, so a flare stands out against
+the quiet planes and panels can be compared by eye; `stretch="plane"`
+scales each plane on its own instead. A slices GIF can be
 served frame by frame as PNGs for the page's frame player. Results are
 cached under the file's sha256, so a replaced file never shows a stale
 preview.
@@ -15,10 +18,12 @@ from astropy.io import fits
 from django.core.cache import cache
 from PIL import Image
 
-from catalogue.survey.imaging import png_bytes
+from catalogue.survey.imaging import png_bytes, zscale_limits
 
 PREVIEW_TARGET_PX = 256
 CACHE_SECONDS = 24 * 3600
+# "cube": one zscale over every plane (default); "plane": each on its own.
+STRETCHES = ("cube", "plane")
 
 
 class PreviewError(ValueError):
@@ -56,9 +61,14 @@ def fits_plane_count(stored_file):
     return count
 
 
-def fits_preview_png(stored_file, plane=0):
-    """PNG bytes of one zscaled plane of a stored FITS file (cached)."""
-    key = f"preview:fits:{stored_file.sha256}:{plane}"
+def fits_preview_png(stored_file, plane=0, stretch="cube"):
+    """PNG bytes of one zscaled plane of a stored FITS file (cached).
+
+    `stretch` is "cube" (the zscale of all planes together) or "plane".
+    """
+    if stretch not in STRETCHES:
+        raise PreviewError(f"stretch must be one of {', '.join(STRETCHES)}")
+    key = f"preview:fits:{stored_file.sha256}:{plane}:{stretch}"
     data = cache.get(key)
     if data is None:
         cube = _image_cube(stored_file)
@@ -68,7 +78,8 @@ def fits_preview_png(stored_file, plane=0):
             )
         height, width = cube.shape[1:]
         factor = _scale(width, height)
-        data = png_bytes(cube[plane], (width * factor, height * factor))
+        limits = zscale_limits(cube) if stretch == "cube" else None
+        data = png_bytes(cube[plane], (width * factor, height * factor), limits)
         cache.set(key, data, CACHE_SECONDS)
     return data
 

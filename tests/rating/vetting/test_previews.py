@@ -8,7 +8,7 @@ from astropy.io import fits
 from django.urls import reverse
 from PIL import Image
 
-from catalogue.survey.imaging import zscale_to_uint8
+from catalogue.survey.imaging import zscale_limits, zscale_to_uint8
 from catalogue.survey.models import CandidateFile
 from rating.vetting.previews import PREVIEW_TARGET_PX
 
@@ -41,7 +41,9 @@ def test_deep_cutout_preview_is_a_zscaled_png_enlarged_by_a_whole_factor(
     assert np.array_equal(pixels[::8, ::8], expected)
 
 
-def test_each_cube_plane_has_its_own_preview(rater_client, demo_candidate):
+def test_each_cube_plane_has_a_preview_on_the_cube_stretch(
+    rater_client, demo_candidate
+):
     cube = stored_data(demo_candidate, CandidateFile.Kind.SLICES_FITS)
     assert cube.shape == (4, 16, 16)
 
@@ -54,9 +56,38 @@ def test_each_cube_plane_has_its_own_preview(rater_client, demo_candidate):
     assert all(r.status_code == 200 for r in planes)
     assert {image.size for image in images} == {(256, 256)}
     assert np.array_equal(
-        np.asarray(images[2])[::16, ::16], np.flipud(zscale_to_uint8(cube[2]))
+        np.asarray(images[2])[::16, ::16],
+        np.flipud(zscale_to_uint8(cube[2], zscale_limits(cube))),
     )
     assert len({r.content for r in planes}) == 4
+
+
+def test_a_flare_stands_out_on_the_shared_stretch(db, tmp_path):
+    """One zscale for all planes keeps the flaring plane brighter than the quiet
+    ones; scaling each plane alone stretches every plane to the same range."""
+    from rating.vetting.previews import fits_preview_png
+
+    rng = np.random.default_rng(3)
+    cube = rng.normal(0.0, 1e-4, size=(4, 16, 16))
+    cube[2] += 5e-4  # the field brightens in plane 2 only
+
+    class Stored:
+        sha256 = "flare-test"
+        filename = "flare_slices.fits"
+
+        class file:
+            @staticmethod
+            def open(mode):
+                path = tmp_path / "flare.fits"
+                fits.PrimaryHDU(cube).writeto(path, overwrite=True)
+                return path.open(mode)
+
+    def mean_level(plane, stretch):
+        png = fits_preview_png(Stored, plane, stretch)
+        return np.asarray(Image.open(io.BytesIO(png))).mean()
+
+    assert mean_level(2, "cube") > mean_level(0, "cube") + 100
+    assert abs(mean_level(2, "plane") - mean_level(0, "plane")) < 40
 
 
 @pytest.mark.parametrize("query", ["?plane=4", "?plane=-1", "?plane=x"])
