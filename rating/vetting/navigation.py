@@ -12,8 +12,11 @@ last) those without a value. Each part is one `LIMIT 1` query that an
 index on the sort column can answer at any depth.
 """
 
-from django.db.models import F
+from dataclasses import dataclass
 
+from django.db.models import F, Q
+
+from catalogue.browse.pagination import count_rows
 from catalogue.browse.querying import (
     CONE_SORT_KEY,
     SORT_PATHS,
@@ -39,6 +42,23 @@ def filter_params(query):
 def filter_querystring(query):
     """The catalogue filters and sort of `query` as a query string ('' if none)."""
     return filter_params(query).urlencode()
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a candidate stands in its list: `number` of `total`, from 1.
+
+    Both are PostgreSQL planner estimates when `estimated` (large lists,
+    where an exact count would read every row before the candidate).
+    """
+
+    number: int
+    total: int
+    estimated: bool
+
+    def page(self, per_page):
+        """The list page (from 1) that shows the candidate."""
+        return (self.number - 1) // per_page + 1
 
 
 class Listing:
@@ -112,6 +132,35 @@ class Listing:
         if not reverse:
             steps.append(candidates.filter(**{f"{self.path}__isnull": True}))
         return steps
+
+    def _before_q(self, value, current_id):
+        """Q of the rows before (value, current_id) in the list's order."""
+        earlier = "gt" if self.descending else "lt"
+        same_value_earlier_id = Q(**{f"id__{earlier}": current_id})
+        if self.path is None:
+            return same_value_earlier_id
+        if value is None:
+            return Q(**{f"{self.path}__isnull": False}) | (
+                Q(**{f"{self.path}__isnull": True}) & same_value_earlier_id
+            )
+        return Q(**{f"{self.path}__{earlier}": value}) | (
+            Q(**{self.path: value}) & same_value_earlier_id
+        )
+
+    def position(self, current_id):
+        """The `Position` of `current_id` in the list, or None if not in it."""
+        if not self.candidates.filter(pk=current_id).exists():
+            return None
+        _found, value = self.sort_value(current_id)
+        before, estimated_before = count_rows(
+            self.candidates.filter(self._before_q(value, current_id))
+        )
+        total, estimated_total = count_rows(self.candidates)
+        return Position(
+            number=min(before + 1, max(total, 1)),
+            total=max(total, before + 1),
+            estimated=estimated_before or estimated_total,
+        )
 
     def first(self, candidates=None, reverse=False):
         """Id of the list's first row (last if `reverse`), or None."""

@@ -1,8 +1,8 @@
-"""Candidate page and rating (login required; SPEC §6).
+"""Candidate page and rating (login required).
 
-The rater's catalogue filters ride along in every URL's query string, so
-"Rate & next", previous/next and the "all done" page stay inside the list
-the rater came from.
+The rater's catalogue filters and sort ride along in every URL's query
+string, so "Rate & next", Previous / Next, the "all done" page and "back to
+list" stay inside the list the rater came from, in its order.
 """
 
 from django.contrib import messages
@@ -13,10 +13,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from catalogue.browse.pagination import MAX_PER_PAGE, MIN_PER_PAGE
 from rating.models import save_rating
 from rating.references.nearby import nearby_objects
+from rating.vetting.external_links import external_links
 from rating.vetting.forms import RadiusForm, RatingForm, TagForm
 from rating.vetting.navigation import (
+    Listing,
     filter_params,
     filter_querystring,
     neighbour_id,
@@ -33,8 +36,26 @@ def candidate_url(candidate_id, querystring):
     return _with_filters(reverse("rating:candidate", args=[candidate_id]), querystring)
 
 
+# Rows per catalogue page when the list's URL does not say (`per_page`).
+DEFAULT_PER_PAGE = 50
+
+
+def _list_position(params, user, candidate):
+    """(Position or None, URL of the catalogue page that lists the candidate)."""
+    position = Listing(params, user).position(candidate.pk)
+    list_params = params.copy()
+    if position is not None:
+        per_page = params.get("per_page", "")
+        per_page = int(per_page) if per_page.isdigit() else DEFAULT_PER_PAGE
+        per_page = max(MIN_PER_PAGE, min(per_page, MAX_PER_PAGE))
+        list_params["page"] = str(position.page(per_page))
+    return position, _with_filters(reverse("catalogue:list"), list_params.urlencode())
+
+
 def _render_page(request, candidate, form=None, status=200):
     querystring = filter_querystring(request.GET)
+    params = filter_params(request.GET)
+    position, list_url = _list_position(params, request.user, candidate)
     radius_form = RadiusForm(request.GET or None)
     radius = radius_form.radius_arcsec()
     state = rating_state(candidate, request.user)
@@ -54,7 +75,10 @@ def _render_page(request, candidate, form=None, status=200):
         "radius_arcsec": radius,
         "nearby": nearby_objects(candidate, radius),
         "filters": querystring,
-        "filter_items": list(filter_params(request.GET).lists()),
+        "filter_items": list(params.lists()),
+        "list_position": position,
+        "list_url": list_url,
+        "external_links": external_links(candidate.ra, candidate.dec),
         **state,
         **page_context(candidate),
     }

@@ -16,7 +16,7 @@ from catalogue.browse.querying import SORT_PATHS, filtered_candidates
 from catalogue.survey.columns import FINAL_CSV_COLUMNS
 from catalogue.survey.models import Candidate
 from rating.models import Label, save_rating
-from rating.vetting.navigation import neighbour_id, next_unrated_id
+from rating.vetting.navigation import Listing, neighbour_id, next_unrated_id
 from tests.factories import BeamFactory, CandidateFactory, ObservationFactory
 
 N_CANDIDATES = 14
@@ -129,3 +129,37 @@ def test_pressing_n_walks_a_significance_sorted_list(rater_client, rater, varied
         seen.append(int(location.split("/")[2]))
 
     assert seen == listed
+
+
+@pytest.mark.parametrize("sort", ["-chi_square_sigma", "peak_map", "beam", "-id"])
+def test_position_counts_the_rows_before_in_the_list_order(varied, rater, sort):
+    params = QueryDict(f"sort={sort}&best_beam=off")
+    listed = _listed(params, rater)
+    listing = Listing(params, rater)
+
+    for number, candidate_id in enumerate(listed, start=1):
+        position = listing.position(candidate_id)
+        assert (position.number, position.total) == (number, len(listed))
+        assert not position.estimated
+    assert listing.position(listed[12]).page(per_page=10) == 2
+
+
+def test_position_of_a_candidate_outside_the_list_is_none(varied, rater):
+    params = QueryDict("rating_status=rated_by_me")
+    assert Listing(params, rater).position(varied[0].pk) is None
+
+
+def test_candidate_page_says_where_it_stands_and_links_back(
+    rater_client, rater, varied
+):
+    query = "sort=-chi_square_sigma&best_beam=off&per_page=10"
+    listed = _listed(QueryDict(query), rater)
+    page = rater_client.get(
+        reverse("rating:candidate", args=[listed[11]]) + "?" + query
+    ).content.decode()
+
+    assert f">12 of {len(listed)}<" in page
+    back = reverse("catalogue:list") + "?" + query.replace("&", "&amp;") + "&amp;page=2"
+    assert f'href="{back}" id="back-to-list"' in page
+    assert page.count('target="_blank" rel="noopener noreferrer"') == 5
+    assert "https://simbad.cds.unistra.fr/simbad/sim-coo?Coord=" in page
