@@ -32,6 +32,13 @@ def rated_by(user=None):
     return Exists(ratings)
 
 
+def label_filter(method, label):
+    """A choice of rating label (true, false, unsure; empty for any)."""
+    return django_filters.ChoiceFilter(
+        choices=Label.choices, method=method, empty_label="Any", label=label
+    )
+
+
 class RatingFilters(django_filters.FilterSet):
     """Filters on ratings; the "by me" ones use the catalogue's `self.user`."""
 
@@ -41,30 +48,15 @@ class RatingFilters(django_filters.FilterSet):
         empty_label="All",
         label="Rating status",
     )
-    my_label = django_filters.ChoiceFilter(
-        choices=Label.choices,
-        method="filter_my_label",
-        empty_label="Any",
-        label="My rating",
-    )
-    label = django_filters.ChoiceFilter(
-        choices=Label.choices,
-        method="filter_label",
-        empty_label="Any",
-        label="Any rating",
-    )
+    my_label = label_filter("filter_my_label", "My rating")
+    label = label_filter("filter_label", "Any rating")
     tag = django_filters.ModelChoiceFilter(
         queryset=Tag.objects.all(),
         method="filter_tag",
         empty_label="Any tag",
         label="Tag",
     )
-    consensus = django_filters.ChoiceFilter(
-        choices=Label.choices,
-        method="filter_consensus",
-        empty_label="Any",
-        label="Consensus",
-    )
+    consensus = label_filter("filter_consensus", "Consensus")
     disputed = YesNoFilter(method="filter_disputed_flag", label="Disputed")
 
     def _me(self):

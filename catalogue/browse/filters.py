@@ -113,8 +113,6 @@ class SurveyFilterSet(FormClassPerFilterSet, django_filters.FilterSet):
     the contributed filters.
     """
 
-    CONE_FIELDS = ("cone_ra", "cone_dec", "cone_radius", "cone_unit", "cone_target")
-
     project = django_filters.ModelChoiceFilter(
         method="filter_project",
         to_field_name="slug",
@@ -244,7 +242,20 @@ def register_filterset(filterset_class):
 
 
 def compose_filterset(contributions):
-    """A `SurveyFilterSet` with the column ranges and `contributions` added."""
+    """A `SurveyFilterSet` with the column ranges and `contributions` added.
+
+    A parameter name is a URL, so a contribution may not take one already
+    used (it would silently replace a filter).
+    """
+    contributed = {}
+    for contribution in contributions:
+        for name, f in contribution.declared_filters.items():
+            if name in SurveyFilterSet.declared_filters or name in contributed:
+                raise ImproperlyConfigured(
+                    f"{contribution.__name__} declares `{name}`, already a "
+                    "catalogue filter."
+                )
+            contributed[name] = f
     composed = type(
         "CandidateFilterSet",
         (SurveyFilterSet, *contributions),
@@ -252,11 +263,6 @@ def compose_filterset(contributions):
     )
     survey = list(SurveyFilterSet.declared_filters.items())
     split = [name for name, _ in survey].index(CONTRIBUTIONS_BEFORE)
-    contributed = {
-        name: f
-        for name, f in composed.declared_filters.items()
-        if name not in SurveyFilterSet.declared_filters
-    }
     composed.base_filters = FilterCopies(
         {
             **dict(survey[:split]),

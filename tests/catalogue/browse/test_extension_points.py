@@ -62,6 +62,16 @@ def test_a_contribution_sits_before_the_beam_choice_and_sees_the_user():
     assert filterset.asked_by == (viewer, "shortlist", "x")
 
 
+def test_a_contribution_may_not_reuse_a_parameter_name():
+    class Clashing(django_filters.FilterSet):
+        best_beam = django_filters.CharFilter()
+
+    with pytest.raises(ImproperlyConfigured, match="best_beam"):
+        compose_filterset([Clashing])
+    with pytest.raises(ImproperlyConfigured, match="shortlist"):
+        compose_filterset([ShortlistFilters, ShortlistFilters])
+
+
 def test_a_contribution_after_composition_is_refused():
     candidate_filterset_class()
     before = list(filters._contributions)
