@@ -8,17 +8,15 @@ class CatalogueConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
-        from catalogue.browse.reference_lists import forget_reference_lists
+        from catalogue.browse.reference_lists import (
+            observation_options,
+            project_choices,
+            register_reference_list,
+        )
         from catalogue.survey import signals  # noqa: F401  (connects file clean-up receivers)
         from catalogue.survey.models import Observation, Project
-        from rating.models import Tag
 
-        for model in (Project, Observation, Tag):
-            for signal_name, signal in (("save", post_save), ("delete", post_delete)):
-                signal.connect(
-                    forget_reference_lists,
-                    sender=model,
-                    dispatch_uid=f"reference-lists-{model.__name__}-{signal_name}",
-                )
+        register_reference_list("projects", project_choices, (Project,))
+        register_reference_list(
+            "observations", observation_options, (Observation, Project)
+        )

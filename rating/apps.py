@@ -6,3 +6,17 @@ class RatingConfig(AppConfig):
 
     name = "rating"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The catalogue offers extension points and imports nothing from
+        # rating: its rating filters, tag list and rating counts come from here.
+        from catalogue.browse.filters import register_filterset
+        from catalogue.browse.reference_lists import register_reference_list
+        from catalogue.siteadmin.counts import register_count_annotations
+        from rating.catalogue_contributions import rating_counts, tag_choices
+        from rating.catalogue_filters import RatingFilters
+        from rating.models import Tag
+
+        register_filterset(RatingFilters)
+        register_reference_list("tags", tag_choices, (Tag,))
+        register_count_annotations(rating_counts)

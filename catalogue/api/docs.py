@@ -9,13 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import include, path
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.settings import spectacular_settings
-from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 
+from catalogue.api.adapters.spectacular import LazyPatternsSchemaView, openapi_document
 from catalogue.api.errors import api_exception_handler
 from catalogue.api.tokens.service import UploadTokenAuthentication
 
@@ -50,17 +47,15 @@ class UploadTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-class SchemaView(SpectacularAPIView):
+class SchemaView(LazyPatternsSchemaView):
     """OpenAPI schema (read-only, so a browser session may fetch it too)."""
 
     authentication_classes = [UploadTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
     custom_settings = SCHEMA_SETTINGS
 
-    @extend_schema(exclude=True)
-    def get(self, request, *args, **kwargs):
-        self.patterns = api_patterns()
-        return super().get(request, *args, **kwargs)
+    def get_patterns(self):
+        return api_patterns()
 
     def get_exception_handler(self):
         return api_exception_handler
@@ -146,12 +141,7 @@ def endpoints_from_schema(schema):
 @login_required
 def api_docs(request):
     """The API reference as a portal page, generated from the OpenAPI schema."""
-    spectacular_settings.apply_patches(SCHEMA_SETTINGS)
-    try:
-        generator = SchemaGenerator(patterns=api_patterns())
-        schema = generator.get_schema(request=None, public=True)
-    finally:
-        spectacular_settings.clear_patches()
+    schema = openapi_document(api_patterns(), SCHEMA_SETTINGS)
     return render(
         request,
         "catalogue/api_docs.html",

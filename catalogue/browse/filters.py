@@ -1,19 +1,29 @@
-"""The catalogue's FilterSet: every query-string filter of `/catalogue/` (SPEC §5).
+"""The catalogue's FilterSet: every query-string filter of `/catalogue/`.
 
 Parameter names are part of the portal's URLs (bookmarks, the header search
 box, "Rate & next", exports), so they are stable: `project`, `observation`,
 `beam`, `deep_num`, `name`, `cone_ra`/`cone_dec`/`cone_radius`/`cone_unit`/
 `cone_target`, `<column>_min`/`<column>_max` for every numeric column (in the
-column's stored unit, see `catalogue.survey.columns`), `rating_status`, `my_label`,
-`label`, `tag`, `consensus`, `disputed` and `best_beam` (default on).
+column's stored unit, see `catalogue.survey.columns`), `best_beam` (default
+on), and the filters other apps contribute.
+
+Contributions keep the catalogue free of the apps above it: an app passes a
+FilterSet of its own filters (with their `method=` methods) to
+`register_filterset()` from its `AppConfig.ready()`; the rating app adds
+`rating_status`, `my_label`, `label`, `tag`, `consensus` and `disputed`
+(`rating.catalogue_filters`). `candidate_filterset_class()` composes the
+survey filters with every contribution once, after all apps are ready;
+`CandidateFilterSet` is the same class.
 """
 
-import copy
+import functools
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.apps import apps
+from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
 
+from catalogue.browse.adapters.django_filter import FilterCopies, FormClassPerFilterSet
 from catalogue.browse.forms import (
     RADIUS_UNITS_ARCSEC,
     CatalogueFilterForm,
@@ -23,15 +33,7 @@ from catalogue.browse.forms import (
 from catalogue.survey.columns import NUMERIC_COLUMNS
 from catalogue.survey.models import Candidate, Project
 from catalogue.survey.sky import cone_search
-from rating.consensus import filter_consensus_label, filter_disputed
-from rating.models import Label, Rating, Tag
 
-RATING_STATUS_CHOICES = (
-    ("unrated", "Unrated"),
-    ("rated", "Rated by anyone"),
-    ("unrated_by_me", "Unrated by me"),
-    ("rated_by_me", "Rated by me"),
-)
 CONE_TARGET_CHOICES = (
     ("candidate", "Candidate"),
     ("beam", "Beam centre"),
@@ -88,28 +90,6 @@ class BestBeamFilter(django_filters.Filter):
     field_class = BestBeamField
 
 
-class FilterCopies(dict):
-    """A FilterSet's `base_filters` whose per-request deep copy is cheap.
-
-    django-filter deep-copies every filter for each FilterSet instance
-    (about 70 here, with their querysets and widgets), which cost more than
-    the catalogue's queries. A filter's per-instance state is its `parent`
-    and its method helper, so a shallow copy with its own `extra` dict and
-    a method helper re-bound to the copy is a faithful copy.
-    """
-
-    def __deepcopy__(self, memo):
-        return {name: _copy_filter(f) for name, f in self.items()}
-
-
-def _copy_filter(original):
-    copied = copy.copy(original)
-    copied.extra = dict(original.extra)
-    if original.method is not None:
-        copied.method = original.method  # a FilterMethod bound to the copy
-    return copied
-
-
 def range_filters():
     """`<column>_min` / `<column>_max` filters for every numeric column."""
     filters = {}
@@ -126,18 +106,12 @@ def range_filters():
     return filters
 
 
-def rated_by(user=None):
-    """Exists() of a rating of the outer candidate (by `user` if given)."""
-    ratings = Rating.objects.filter(candidate=OuterRef("pk"))
-    if user is not None:
-        ratings = ratings.filter(user=user)
-    return Exists(ratings)
+class SurveyFilterSet(FormClassPerFilterSet, django_filters.FilterSet):
+    """The survey's own filters; `user` is the viewer, for contributed filters.
 
-
-class CandidateFilterSet(django_filters.FilterSet):
-    """Catalogue filters; `user` decides the "by me" filters."""
-
-    CONE_FIELDS = ("cone_ra", "cone_dec", "cone_radius", "cone_unit", "cone_target")
+    Not used alone: `candidate_filterset_class()` adds the column ranges and
+    the contributed filters.
+    """
 
     project = django_filters.ModelChoiceFilter(
         method="filter_project",
@@ -187,37 +161,6 @@ class CandidateFilterSet(django_filters.FilterSet):
         label="Around",
         widget=forms.Select(attrs={"data-default": "candidate"}),
     )
-    rating_status = django_filters.ChoiceFilter(
-        choices=RATING_STATUS_CHOICES,
-        method="filter_rating_status",
-        empty_label="All",
-        label="Rating status",
-    )
-    my_label = django_filters.ChoiceFilter(
-        choices=Label.choices,
-        method="filter_my_label",
-        empty_label="Any",
-        label="My rating",
-    )
-    label = django_filters.ChoiceFilter(
-        choices=Label.choices,
-        method="filter_label",
-        empty_label="Any",
-        label="Any rating",
-    )
-    tag = django_filters.ModelChoiceFilter(
-        queryset=Tag.objects.all(),
-        method="filter_tag",
-        empty_label="Any tag",
-        label="Tag",
-    )
-    consensus = django_filters.ChoiceFilter(
-        choices=Label.choices,
-        method="filter_consensus",
-        empty_label="Any",
-        label="Consensus",
-    )
-    disputed = YesNoFilter(method="filter_disputed_flag", label="Disputed")
     best_beam = BestBeamFilter(
         method="skip",
         label="Beams",
@@ -234,27 +177,6 @@ class CandidateFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, user=None, **kw):
         super().__init__(data, queryset, request=request, **kw)
         self.user = user if user is not None else getattr(request, "user", None)
-
-    @classmethod
-    def _form_class(cls):
-        if "_cached_form_class" not in cls.__dict__:
-            fields = {
-                name: _copy_filter(f).field for name, f in cls.base_filters.items()
-            }
-            cls._cached_form_class = type(
-                f"{cls.__name__}Form", (cls._meta.form,), fields
-            )
-        return cls._cached_form_class
-
-    def get_form_class(self):
-        """One form class per FilterSet class, built once.
-
-        django-filter builds a new form class (and every field) per request;
-        the fields here do not depend on the request (choices from querysets
-        are re-read each time the form is rendered), and the form copies its
-        fields per instance anyway.
-        """
-        return self._form_class()
 
     @property
     def cone(self):
@@ -295,50 +217,76 @@ class CandidateFilterSet(django_filters.FilterSet):
             return queryset.filter(observation_id=int(value))
         return queryset.filter(observation__sbid__iexact=value)
 
-    def _me(self):
-        user = self.user
-        return user if user is not None and user.is_authenticated else None
 
-    def filter_rating_status(self, queryset, name, value):
-        if value in {"rated", "unrated"}:
-            condition = rated_by()
-        else:
-            me = self._me()
-            if me is None:
-                return queryset.none() if value == "rated_by_me" else queryset
-            condition = rated_by(me)
-        if value.startswith("unrated"):
-            return queryset.filter(~condition)
-        return queryset.filter(condition)
+# Contributed filters sit between the survey's cone filters and this one
+# (the beam choice), so the panel and the form keep their order.
+CONTRIBUTIONS_BEFORE = "best_beam"
+_contributions = []
 
-    def filter_my_label(self, queryset, name, value):
-        me = self._me()
-        if me is None:
-            return queryset.none()
-        mine = Rating.objects.filter(candidate=OuterRef("pk"), user=me, label=value)
-        return queryset.filter(Exists(mine))
 
-    def filter_label(self, queryset, name, value):
-        return queryset.filter(
-            Exists(Rating.objects.filter(candidate=OuterRef("pk"), label=value))
+def register_filterset(filterset_class):
+    """Add `filterset_class`'s declared filters to the catalogue's FilterSet.
+
+    Call from an `AppConfig.ready()`. The contribution's filters follow the
+    cone filters, in declaration order (contributions in registration
+    order); its methods run on the composed FilterSet, so they see
+    `self.user`, the viewer (None or anonymous when nobody is logged in).
+    The composed class is built once, so a contribution after that raises.
+    """
+    if candidate_filterset_class.cache_info().currsize:
+        raise ImproperlyConfigured(
+            f"{filterset_class.__name__} registered after the catalogue FilterSet "
+            "was composed: register it from an AppConfig.ready()."
         )
+    _contributions.append(filterset_class)
 
-    def filter_tag(self, queryset, name, value):
-        return queryset.filter(
-            Exists(Rating.objects.filter(candidate=OuterRef("pk"), tag=value))
+
+def compose_filterset(contributions):
+    """A `SurveyFilterSet` with the column ranges and `contributions` added.
+
+    A parameter name is a URL, so a contribution may not take one already
+    used (it would silently replace a filter).
+    """
+    contributed = {}
+    for contribution in contributions:
+        for name, f in contribution.declared_filters.items():
+            if name in SurveyFilterSet.declared_filters or name in contributed:
+                raise ImproperlyConfigured(
+                    f"{contribution.__name__} declares `{name}`, already a "
+                    "catalogue filter."
+                )
+            contributed[name] = f
+    composed = type(
+        "CandidateFilterSet",
+        (SurveyFilterSet, *contributions),
+        {"__module__": __name__, "__doc__": "Survey and contributed filters."},
+    )
+    survey = list(SurveyFilterSet.declared_filters.items())
+    split = [name for name, _ in survey].index(CONTRIBUTIONS_BEFORE)
+    composed.base_filters = FilterCopies(
+        {
+            **dict(survey[:split]),
+            **contributed,
+            **dict(survey[split:]),
+            **range_filters(),
+        }
+    )
+    return composed
+
+
+@functools.cache
+def candidate_filterset_class():
+    """The catalogue's FilterSet (survey and contributed filters), built once."""
+    if not apps.ready:
+        raise AppRegistryNotReady(
+            "The catalogue FilterSet is composed once every app is ready, so "
+            "that every AppConfig.ready() has registered its filters."
         )
-
-    def filter_consensus(self, queryset, name, value):
-        agreeing = filter_consensus_label(Candidate.objects.all(), value).values("pk")
-        return queryset.filter(pk__in=agreeing)
-
-    def filter_disputed_flag(self, queryset, name, value):
-        disputed = filter_disputed(Candidate.objects.all()).values("pk")
-        if value:
-            return queryset.filter(pk__in=disputed)
-        return queryset.exclude(pk__in=disputed)
+    return compose_filterset(_contributions)
 
 
-CandidateFilterSet.base_filters = FilterCopies(
-    {**CandidateFilterSet.base_filters, **range_filters()}
-)
+def __getattr__(name):
+    # `CandidateFilterSet` is composed on first use, not at import.
+    if name == "CandidateFilterSet":
+        return candidate_filterset_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,4 +1,4 @@
-"""Pagination that stays fast at a million candidates (SPEC §14).
+"""Pagination that stays fast at a million candidates.
 
 Two costs dominate a deep page of a big table: an exact COUNT(*) over
 every matching row, and OFFSET dragging the joined rows it skips. So:
@@ -14,10 +14,9 @@ every matching row, and OFFSET dragging the joined rows it skips. So:
 
 import json
 
-from django.core.paginator import Paginator
 from django.db import connections
-from django.utils.functional import cached_property
-from django_tables2.rows import BoundRows
+
+from catalogue.browse.adapters.paginator import TableQuerysetPaginator
 
 # Above this many estimated rows the estimate is shown instead of a COUNT(*).
 EXACT_COUNT_LIMIT = 10_000
@@ -47,7 +46,7 @@ def count_rows(queryset, exactly=False):
     return queryset.count(), False
 
 
-class CataloguePaginator(Paginator):
+class CataloguePaginator(TableQuerysetPaginator):
     """A django-tables2 paginator with an estimated count and deferred joins."""
 
     is_estimated = False
@@ -59,12 +58,7 @@ class CataloguePaginator(Paginator):
         self.count_exactly = count_exactly
         super().__init__(object_list, per_page, **kwargs)
 
-    @property
-    def queryset(self):
-        return self.object_list.data.data
-
-    @cached_property
-    def count(self):
+    def row_count(self):
         count, self.is_estimated = count_rows(self.queryset, self.count_exactly)
         return count
 
@@ -76,22 +70,19 @@ class CataloguePaginator(Paginator):
 
     def page(self, number):
         ids = None
-        if "count" not in self.__dict__ and str(number).strip() == "1":
+        if not self.count_is_known() and str(number).strip() == "1":
             ids = self._page_ids(1)
             if len(ids) < self.per_page:
                 # A first page that is not full is the whole result: its
                 # length is the exact count, no COUNT(*) or estimate needed.
-                self.__dict__["count"] = len(ids)
+                self.know_count(len(ids))
         number = self.validate_number(number)
         if ids is None:
             ids = self._page_ids(number)
-        queryset = self.queryset
-        table = self.object_list.table
         records = []
         if ids:
-            page_rows = queryset.filter(pk__in=ids)
-            if hasattr(table, "record_fields"):
-                page_rows = page_rows.values(*table.record_fields())
+            page_rows = self.queryset.filter(pk__in=ids)
+            if hasattr(self.table, "record_fields"):
+                page_rows = page_rows.values(*self.table.record_fields())
             records = list(page_rows)
-        rows = BoundRows(records, table=table)
-        return self._get_page(rows, number, self)
+        return self.page_of(records, number)

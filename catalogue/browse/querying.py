@@ -3,12 +3,13 @@
 The catalogue list, its exports and the candidate page's "Rate & next"
 (which carries the rater's catalogue filters in its URL) all call
 `filtered_candidates`, so "next" always means "next in what I was looking
-at": same filters (`catalogue.browse.filters.CandidateFilterSet`), same order.
+at": same filters (`catalogue.browse.filters.candidate_filterset_class`),
+same order.
 """
 
 from django.db.models import F
 
-from catalogue.browse.filters import CandidateFilterSet
+from catalogue.browse.filters import candidate_filterset_class
 from catalogue.survey.columns import COLUMN_NAMES
 from catalogue.survey.models import Candidate
 
@@ -70,7 +71,7 @@ def sorted_candidates(candidates, sort, cone=False):
 
 def catalogue_filterset(params, user, queryset=None):
     """The catalogue FilterSet bound to `params` (always bound: defaults apply)."""
-    return CandidateFilterSet(
+    return candidate_filterset_class()(
         params, queryset if queryset is not None else base_candidates(), user=user
     )
 

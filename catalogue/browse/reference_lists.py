@@ -1,38 +1,60 @@
-"""Small lists every catalogue page shows, cached: projects, tags, observations.
+"""Small lists every catalogue page shows, cached: projects, observations, and
+the lists other apps register (the rating app's tags).
 
-The filter panel's project and tag drop-downs and the observation datalist
-took three queries per page view. They change rarely (a new observation, a
-tag added while rating), so they are cached for `REFERENCE_LIST_SECONDS`
-and forgotten whenever a Project, Observation or Tag is saved or deleted
-in this process (with several workers and a per-process cache, another
-worker shows a new entry within `REFERENCE_LIST_SECONDS`). Filtering never
-depends on these lists: the form validates against the database.
+The filter panel's drop-downs and the observation datalist took a query each
+per page view. They change rarely (a new observation, a tag added while
+rating), so they are cached together for `REFERENCE_LIST_SECONDS` and
+forgotten whenever a model they list is saved or deleted in this process
+(with several workers and a per-process cache, another worker shows a new
+entry within `REFERENCE_LIST_SECONDS`). Filtering never depends on these
+lists: the form validates against the database.
 """
 
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+
+from catalogue.survey.models import Observation, Project
 
 REFERENCE_LIST_SECONDS = 60
 CACHE_KEY = "catalogue-reference-lists"
+_loaders = {}
+
+
+def register_reference_list(name, load, listed_models):
+    """Show `load()` as `reference_lists()[name]`, forgotten when any of
+    `listed_models` is saved or deleted. Call from an `AppConfig.ready()`."""
+    _loaders[name] = load
+    for model in listed_models:
+        for signal_name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                forget_reference_lists,
+                sender=model,
+                dispatch_uid=f"reference-lists-{model._meta.label}-{signal_name}",
+            )
+
+
+def project_choices():
+    """[(slug, label)] of every project, for the project drop-down."""
+    return [(p.slug, str(p)) for p in Project.objects.all()]
+
+
+def observation_options():
+    """[(sbid, project slug)] of every observation, for the SBID datalist."""
+    return list(
+        Observation.objects.order_by("project__slug", "sbid").values_list(
+            "sbid", "project__slug"
+        )
+    )
 
 
 def _load():
-    from catalogue.survey.models import Observation, Project
-    from rating.models import Tag
-
-    return {
-        "projects": [(p.slug, str(p)) for p in Project.objects.all()],
-        "tags": [(tag.pk, str(tag)) for tag in Tag.objects.all()],
-        "observations": list(
-            Observation.objects.order_by("project__slug", "sbid").values_list(
-                "sbid", "project__slug"
-            )
-        ),
-    }
+    return {name: load() for name, load in _loaders.items()}
 
 
 def reference_lists():
-    """{"projects": [(slug, label)], "tags": [(id, label)],
-    "observations": [(sbid, project slug)]}, from the cache when fresh."""
+    """{name: list} of every registered list, from the cache when fresh:
+    "projects" [(slug, label)], "observations" [(sbid, project slug)] and
+    the contributed ones ("tags" [(id, label)] from the rating app)."""
     return cache.get_or_set(CACHE_KEY, _load, REFERENCE_LIST_SECONDS)
 
 

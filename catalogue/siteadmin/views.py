@@ -1,8 +1,7 @@
-"""Site admin for staff (`/site-admin/`, SPEC §8): what is stored, and deletion.
+"""Site admin for staff (`/site-admin/`): what is stored, and deletion.
 
-Every count is a correlated scalar subquery annotated onto the project or
-observation queryset, so the page costs the same few queries however many
-observations exist. Deleting an observation or project cascades through the
+The counts come from `catalogue.siteadmin.counts` (a few queries however
+many observations exist). Deleting an observation or project cascades through the
 database; the `post_delete` receivers in `catalogue.survey.signals` remove the
 stored files once the transaction commits. Byte counts are the stored
 files' recorded sizes (bytes).
@@ -15,73 +14,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.db import transaction
-from django.db.models import BigIntegerField, F, Func, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from catalogue.survey.models import (
-    Beam,
-    BeamFile,
-    Candidate,
-    CandidateFile,
-    Observation,
-    Project,
-    Upload,
-)
+from catalogue.siteadmin.counts import Count, scalar, storage_annotations
+from catalogue.survey.models import Observation, Project, Upload
 from portal.staff import StaffRequiredMixin
-from rating.models import Rating
 
 RECENT_DELETIONS = 10
-
-
-class _Count(Func):
-    """COUNT as a plain function, so a subquery needs no GROUP BY."""
-
-    function = "COUNT"
-    output_field = BigIntegerField()
-
-
-class _CountDistinct(_Count):
-    template = "%(function)s(DISTINCT %(expressions)s)"
-
-
-class _Sum(Func):
-    function = "SUM"
-    output_field = BigIntegerField()
-
-
-def _scalar(queryset, expression):
-    """A correlated subquery yielding one aggregate over `queryset` (0 if none)."""
-    value = queryset.order_by().annotate(value=expression).values("value")
-    return Coalesce(Subquery(value, output_field=BigIntegerField()), 0)
-
-
-def _storage_annotations(path):
-    """Annotations counting everything stored below a project or observation.
-
-    `path` is the lookup from an observation to the outer row: "" for
-    observations themselves, "__project" for projects.
-    """
-    outer = OuterRef("pk")
-
-    def of(model, prefix):
-        return model.objects.filter(**{f"{prefix}observation{path}": outer})
-
-    return {
-        "n_beams": _scalar(of(Beam, ""), _Count(F("id"))),
-        "n_candidates": _scalar(of(Candidate, ""), _Count(F("id"))),
-        "n_rated": _scalar(
-            of(Rating, "candidate__"), _CountDistinct(F("candidate_id"))
-        ),
-        "n_ratings": _scalar(of(Rating, "candidate__"), _Count(F("id"))),
-        "n_beam_files": _scalar(of(BeamFile, "beam__"), _Count(F("id"))),
-        "n_candidate_files": _scalar(of(CandidateFile, "candidate__"), _Count(F("id"))),
-        "beam_bytes": _scalar(of(BeamFile, "beam__"), _Sum(F("size"))),
-        "candidate_bytes": _scalar(of(CandidateFile, "candidate__"), _Sum(F("size"))),
-    }
 
 
 def _with_totals(queryset, path):
@@ -89,7 +32,7 @@ def _with_totals(queryset, path):
         **{f"observation{path}": OuterRef("pk")}
     ).order_by("-created_at", "-id")
     return (
-        queryset.annotate(**_storage_annotations(path))
+        queryset.annotate(**storage_annotations(path))
         .annotate(
             n_files=F("n_beam_files") + F("n_candidate_files"),
             n_bytes=F("beam_bytes") + F("candidate_bytes"),
@@ -111,8 +54,8 @@ def projects_with_totals():
     """Projects with observation count and stored counts/bytes."""
     return _with_totals(
         Project.objects.annotate(
-            n_observations=_scalar(
-                Observation.objects.filter(project=OuterRef("pk")), _Count(F("id"))
+            n_observations=scalar(
+                Observation.objects.filter(project=OuterRef("pk")), Count(F("id"))
             )
         ),
         "__project",

@@ -190,5 +190,7 @@ LOGGING = {
 
 # The OpenAPI schema documents the portal's API, not Wagtail's internal one.
 SPECTACULAR_SETTINGS = {
-    "PREPROCESSING_HOOKS": ["portal.openapi.exclude_wagtail_endpoints"],
+    "PREPROCESSING_HOOKS": [
+        "catalogue.api.adapters.spectacular.exclude_wagtail_endpoints"
+    ],
 }
