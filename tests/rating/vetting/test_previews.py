@@ -59,7 +59,18 @@ def test_each_cube_plane_has_its_own_preview(rater_client, demo_candidate):
     assert len({r.content for r in planes}) == 4
 
 
-@pytest.mark.parametrize("query", ["?plane=4", "?plane=-1", "?plane=x"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?plane=4",
+        "?plane=-1",
+        "?plane=x",
+        "?plane=1.5",
+        "?plane=inf",
+        "?plane=%C2%B2",  # a superscript two: a Unicode digit, not a number
+        "?plane=" + "9" * 5000,  # past Python's int-from-text limit
+    ],
+)
 def test_missing_or_malformed_plane_is_a_400_with_an_error(
     rater_client, demo_candidate, query
 ):
