@@ -117,7 +117,8 @@ class LightcurveChart:
     """What the SVG template draws, in px of a WIDTH × HEIGHT viewBox.
 
     Scaling, ticks and number formatting happen here, so the template only
-    places values; `points` is empty when no point lies in the time range.
+    places values; the frame and axis-label positions follow from the
+    margins. `points` is empty when no point lies in the time range;
     `t_min_label`/`t_max_label` give the plotted range (s) for the zoom script.
     """
 
@@ -130,36 +131,15 @@ class LightcurveChart:
     height: int = HEIGHT
     plot_left: int = MARGIN_LEFT
     plot_top: int = MARGIN_TOP
+    plot_right: int = WIDTH - MARGIN_RIGHT
+    plot_bottom: int = HEIGHT - MARGIN_BOTTOM
     plot_width: int = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     plot_height: int = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
-
-    @property
-    def plot_right(self):
-        return self.plot_left + self.plot_width
-
-    @property
-    def plot_bottom(self):
-        return self.plot_top + self.plot_height
-
-    @property
-    def x_tick_label_y(self):
-        return self.plot_bottom + 16
-
-    @property
-    def y_tick_label_x(self):
-        return self.plot_left - 6
-
-    @property
-    def x_axis_label_x(self):
-        return round(self.plot_left + self.plot_width / 2)
-
-    @property
-    def x_axis_label_y(self):
-        return self.height - 6
-
-    @property
-    def y_axis_label_y(self):
-        return round(self.plot_top + self.plot_height / 2)
+    x_tick_label_y: int = HEIGHT - MARGIN_BOTTOM + 16  # below the frame
+    y_tick_label_x: int = MARGIN_LEFT - 6  # right-aligned left of the frame
+    x_axis_label_x: int = (MARGIN_LEFT + WIDTH - MARGIN_RIGHT) // 2
+    x_axis_label_y: int = HEIGHT - 6
+    y_axis_label_y: int = (MARGIN_TOP + HEIGHT - MARGIN_BOTTOM) // 2
 
     @property
     def has_error_bars(self):
