@@ -1,8 +1,7 @@
 """Wagtail admin hooks of the content app: staging banner styles."""
 
 from django.conf import settings
-from django.templatetags.static import static
-from django.utils.html import format_html
+from django.template.loader import render_to_string
 from wagtail import hooks
 
 
@@ -10,6 +9,4 @@ from wagtail import hooks
 def staging_banner_css():
     if settings.PORTAL_ENVIRONMENT != "staging":
         return ""
-    return format_html(
-        '<link rel="stylesheet" href="{}">', static("css/admin-staging.css")
-    )
+    return render_to_string("home/admin/staging_css.html")

@@ -1,13 +1,16 @@
-"""Server-rendered SVG bar charts for the ratings summary (no JS, no CDN).
+"""Bar geometry of the ratings summary's server-rendered SVG charts (no JS, no CDN).
 
 Horizontal bars read well with long tag names and any number of users; each
 bar carries its count as text and a `<title>` tooltip, so the chart is
-readable without colour and by screen readers.
+readable without colour and by screen readers. This module only works out
+where the bars go (px); BAR_CHART_TEMPLATE draws them, so every name is
+escaped by the template engine.
 """
 
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from dataclasses import dataclass
+from typing import NamedTuple
 
+BAR_CHART_TEMPLATE = "rating/summary/bar_chart.svg"
 BAR_HEIGHT = 20  # px
 GAP = 6  # px between bars
 LABEL_WIDTH = 150  # px reserved for the bar names
@@ -16,58 +19,61 @@ WIDTH = 460  # px, whole chart
 MAX_LABEL_CHARS = 22
 
 
+class Bar(NamedTuple):
+    """One bar: its full and shortened name, count, and geometry in px.
+
+    `top` is the bar's upper edge, `baseline` the y of its two texts,
+    `length` its width from LABEL_WIDTH, `count_x` where its count starts.
+    """
+
+    name: str
+    short_name: str
+    count: int
+    top: int
+    baseline: int
+    length: int
+    count_x: int
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A titled horizontal bar chart; no `bars` means nothing was counted."""
+
+    title: str
+    css_class: str
+    bars: tuple[Bar, ...]
+    width: int = WIDTH
+    bar_height: int = BAR_HEIGHT
+    name_x: int = LABEL_WIDTH - 6
+    bar_x: int = LABEL_WIDTH
+
+    @property
+    def height(self):
+        return len(self.bars) * (BAR_HEIGHT + GAP) + GAP
+
+
 def _shorten(text):
-    text = str(text)
     return text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
 
 
-def bar_chart_svg(title, items, css_class=""):
-    """An accessible horizontal bar chart of `items`: (name, count) pairs.
-
-    Returns safe HTML (an inline `<svg>`); an empty `items` gives a short
-    "no ratings" note instead of an empty chart.
-    """
+def bar_chart(title, items, css_class=""):
+    """The chart of `items`, (name, count) pairs, bars scaled to the largest count."""
     items = [(str(name), int(count)) for name, count in items]
-    if not items:
-        return mark_safe('<p class="chart-empty muted">No ratings.</p>')
-    largest = max(count for _, count in items) or 1
+    largest = max((count for _, count in items), default=0) or 1
     bar_space = WIDTH - LABEL_WIDTH - COUNT_WIDTH
-    height = len(items) * (BAR_HEIGHT + GAP) + GAP
     bars = []
     for row, (name, count) in enumerate(items):
-        y = GAP + row * (BAR_HEIGHT + GAP)
-        text_y = y + round(BAR_HEIGHT * 0.7)
+        top = GAP + row * (BAR_HEIGHT + GAP)
         length = max(1, round(bar_space * count / largest)) if count else 0
         bars.append(
-            format_html(
-                '<g class="bar"><title>{}: {}</title>'
-                '<text class="bar-name" x="{}" y="{}" text-anchor="end">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="{}" rx="2"></rect>'
-                '<text class="bar-count" x="{}" y="{}">{}</text></g>',
-                name,
-                count,
-                LABEL_WIDTH - 6,
-                text_y,
-                _shorten(name),
-                LABEL_WIDTH,
-                y,
-                length,
-                BAR_HEIGHT,
-                LABEL_WIDTH + length + 6,
-                text_y,
-                count,
+            Bar(
+                name=name,
+                short_name=_shorten(name),
+                count=count,
+                top=top,
+                baseline=top + round(BAR_HEIGHT * 0.7),
+                length=length,
+                count_x=LABEL_WIDTH + length + 6,
             )
         )
-    body = mark_safe("".join(bars))
-    return format_html(
-        '<svg class="bar-chart {}" role="img" aria-label="{}" '
-        'viewBox="0 0 {} {}" width="{}" height="{}" '
-        'xmlns="http://www.w3.org/2000/svg">{}</svg>',
-        css_class,
-        title,
-        WIDTH,
-        height,
-        WIDTH,
-        height,
-        body,
-    )
+    return BarChart(title=title, css_class=css_class, bars=tuple(bars))

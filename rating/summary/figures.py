@@ -12,7 +12,7 @@ from django.db.models import Count
 from rating.kappa import fleiss_kappa_of_ratings
 from rating.label_counts import chart_rows_from_counts, kappa_from_counts
 from rating.models import Label, Tag
-from rating.summary.charts import bar_chart_svg
+from rating.summary.charts import bar_chart
 
 TOP_BARS = 15  # bars per chart; the rest are summed into "others"
 
@@ -92,10 +92,7 @@ def summary_figures(ratings, selection=None):
             "ratings": counts["ratings"],
         },
         "charts": [
-            (
-                f"Ratings per {name}",
-                bar_chart_svg(f"Ratings per {name}", counts[name], f"chart-{name}s"),
-            )
+            bar_chart(f"Ratings per {name}", counts[name], f"chart-{name}s")
             for name in ("label", "user", "tag")
         ],
     }

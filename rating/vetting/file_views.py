@@ -17,7 +17,12 @@ from portal.media import ACCEL_PREFIX
 from portal.settings.base import env_bool
 from rating.references.nearby import nearby_objects
 from rating.references.simbad import SimbadUnavailable, simbad_objects
-from rating.vetting.forms import RadiusForm
+from rating.vetting.forms import (
+    LightcurveZoomForm,
+    PreviewPlaneForm,
+    RadiusForm,
+    form_errors_text,
+)
 from rating.vetting.lightcurve import lightcurve_csv, lightcurve_points, lightcurve_svg
 from rating.vetting.page import (
     FITS_PREVIEW_KINDS,
@@ -39,13 +44,9 @@ def _stored_file(pk, kind):
     return candidate, stored
 
 
-def _int_param(request, name, default=0):
-    text = request.GET.get(name, "")
-    if not text:
-        return default
-    if not text.isdigit():
-        raise ValueError(f"'{name}' must be a whole number ≥ 0, not '{text}'")
-    return int(text)
+def _bad_request(form):
+    """A 400 whose JSON `error` names each bad GET parameter, for the page's script."""
+    return JsonResponse({"error": form_errors_text(form)}, status=400)
 
 
 def _png(data):
@@ -78,16 +79,16 @@ def file_download(request, pk, kind):
 @login_required
 @require_GET
 def preview(request, pk, kind):
-    """zscale PNG of a stored FITS (`?plane=N` for a cube plane, from 0)."""
+    """zscale PNG of a stored FITS (`?plane=N` for a cube plane, from 0;
+    `?stretch=plane` scales that plane alone instead of with the cube)."""
     if kind not in FITS_PREVIEW_KINDS:
         raise Http404(f"No preview for '{kind}'")
-    try:
-        plane = _int_param(request, "plane")
-    except ValueError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+    form = PreviewPlaneForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
     _, stored = _stored_file(pk, kind)
     try:
-        return _png(fits_preview_png(stored, plane))
+        return _png(fits_preview_png(stored, form.plane_index(), form.stretch_name()))
     except PreviewError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
 
@@ -127,39 +128,18 @@ def lightcurve_csv_view(request, pk):
     return response
 
 
-def _float_param(request, name):
-    text = request.GET.get(name, "")
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(
-            f"'{name}' must be a number of seconds, not '{text}'"
-        ) from None
-
-
 @login_required
 @require_GET
 def lightcurve_svg_view(request, pk):
     """The chart re-rendered for `?t0=&t1=` (seconds since start): the zoom."""
-    try:
-        t_min, t_max = _float_param(request, "t0"), _float_param(request, "t1")
-    except ValueError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
-    if t_min is not None and t_max is not None and t_max <= t_min:
-        return JsonResponse({"error": "t1 must be later than t0"}, status=400)
+    form = LightcurveZoomForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
     _, points = _points(pk)
     return HttpResponse(
-        lightcurve_svg(points, t_min, t_max), content_type="image/svg+xml"
+        lightcurve_svg(points, form.cleaned_data["t0"], form.cleaned_data["t1"]),
+        content_type="image/svg+xml",
     )
-
-
-def _radius(request):
-    form = RadiusForm(request.GET)
-    if not form.is_valid():
-        raise ValueError(" ".join(form.errors["radius"]))
-    return form.radius_arcsec()
 
 
 @login_required
@@ -167,10 +147,10 @@ def _radius(request):
 def nearby(request, pk):
     """The nearby-objects table for `?radius=` arcsec (an HTML fragment)."""
     candidate = get_object_or_404(Candidate, pk=pk)
-    try:
-        radius = _radius(request)
-    except ValueError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+    form = RadiusForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
+    radius = form.radius_arcsec()
     return render(
         request,
         "rating/includes/nearby_rows.html",
@@ -183,10 +163,10 @@ def nearby(request, pk):
 def simbad(request, pk):
     """SIMBAD objects within `?radius=` arcsec as JSON; a notice when unavailable."""
     candidate = get_object_or_404(Candidate, pk=pk)
-    try:
-        radius = _radius(request)
-    except ValueError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+    form = RadiusForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(form)
+    radius = form.radius_arcsec()
     if candidate.ra is None or candidate.dec is None:
         return JsonResponse({"objects": [], "notice": "The candidate has no position."})
     try:

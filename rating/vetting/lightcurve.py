@@ -4,6 +4,8 @@ Stored light curves hold UTC MJDs and fluxes in Jy; the page shows peak
 flux in mJy against seconds since the observation start, with the local
 rms (mJy) as error bars. The SVG needs no JavaScript to read; the page's
 script only asks for a re-rendered SVG of a narrower time range (zoom).
+Python works out the chart's geometry (`lightcurve_chart`); the template
+LIGHTCURVE_TEMPLATE draws it, so every text in it is escaped by the engine.
 """
 
 import csv
@@ -11,13 +13,15 @@ import io
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
-from django.utils.html import escape
+from django.template.loader import render_to_string
 
 UNIX_EPOCH_MJD = 40587.0
 SECONDS_PER_DAY = 86400.0
 WIDTH, HEIGHT = 760, 300
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 16, 14, 44
+LIGHTCURVE_TEMPLATE = "rating/vetting/lightcurve.svg"
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,70 @@ def _label(value):
     return f"{value:g}"
 
 
-def lightcurve_svg(points, t_min=None, t_max=None):
-    """SVG markup (a string) of the points within [t_min, t_max] seconds."""
+class AxisTick(NamedTuple):
+    """A grid line at `position` px along its axis; its label's centre or baseline
+    sits at `label_position` px on the same axis."""
+
+    position: float
+    label_position: float
+    label: str
+
+
+class ChartPoint(NamedTuple):
+    """One drawn point: centre `x`, `y` and error-bar ends (px), tooltip text.
+
+    `error_low`/`error_high` are the px of flux − rms and flux + rms, None
+    when the point has no rms.
+    """
+
+    x: float
+    y: float
+    error_low: float | None
+    error_high: float | None
+    title: str
+
+
+@dataclass(frozen=True)
+class LightcurveChart:
+    """What the SVG template draws, in px of a WIDTH × HEIGHT viewBox.
+
+    Scaling, ticks and number formatting happen here, so the template only
+    places values; the frame and axis-label positions follow from the
+    margins. `points` is empty when no point lies in the time range;
+    `t_min_label`/`t_max_label` give the plotted range (s) for the zoom script.
+    """
+
+    points: tuple[ChartPoint, ...] = ()
+    x_ticks: tuple[AxisTick, ...] = ()
+    y_ticks: tuple[AxisTick, ...] = ()
+    t_min_label: str = ""
+    t_max_label: str = ""
+    width: int = WIDTH
+    height: int = HEIGHT
+    plot_left: int = MARGIN_LEFT
+    plot_top: int = MARGIN_TOP
+    plot_right: int = WIDTH - MARGIN_RIGHT
+    plot_bottom: int = HEIGHT - MARGIN_BOTTOM
+    plot_width: int = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_height: int = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    x_tick_label_y: int = HEIGHT - MARGIN_BOTTOM + 16  # below the frame
+    y_tick_label_x: int = MARGIN_LEFT - 6  # right-aligned left of the frame
+    x_axis_label_x: int = (MARGIN_LEFT + WIDTH - MARGIN_RIGHT) // 2
+    x_axis_label_y: int = HEIGHT - 6
+    y_axis_label_y: int = (MARGIN_TOP + HEIGHT - MARGIN_BOTTOM) // 2
+
+    @property
+    def has_error_bars(self):
+        return any(p.error_low is not None for p in self.points)
+
+
+def _point_title(point):
+    rms = f" ± {point.rms_mjy:.3f}" if point.rms_mjy is not None else ""
+    return f"t = {point.seconds:.1f} s: {point.flux_mjy:.3f}{rms} mJy"
+
+
+def lightcurve_chart(points, t_min=None, t_max=None):
+    """The chart of the points within [t_min, t_max] seconds (None: no bound)."""
     visible = [
         p
         for p in points
@@ -94,10 +160,7 @@ def lightcurve_svg(points, t_min=None, t_max=None):
         and (t_max is None or p.seconds <= t_max)
     ]
     if not visible:
-        return (
-            f'<svg class="lightcurve-svg" viewBox="0 0 {WIDTH} 60" role="img">'
-            '<text x="10" y="35">No light-curve points in this time range.</text></svg>'
-        )
+        return LightcurveChart()
     x_low = t_min if t_min is not None else min(p.seconds for p in visible)
     x_high = t_max if t_max is not None else max(p.seconds for p in visible)
     if x_high <= x_low:
@@ -106,65 +169,54 @@ def lightcurve_svg(points, t_min=None, t_max=None):
     highs = [p.flux_mjy + (p.rms_mjy or 0.0) for p in visible]
     pad = (max(highs) - min(lows)) * 0.06 or 1.0
     y_low, y_high = min(lows) - pad, max(highs) + pad
-    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    frame = LightcurveChart()
 
     def x_of(seconds):
-        return MARGIN_LEFT + plot_w * (seconds - x_low) / (x_high - x_low)
+        return round(
+            frame.plot_left + frame.plot_width * (seconds - x_low) / (x_high - x_low), 1
+        )
 
     def y_of(flux):
-        return MARGIN_TOP + plot_h * (1 - (flux - y_low) / (y_high - y_low))
-
-    parts = [
-        f'<svg class="lightcurve-svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="Peak flux (mJy) against time since observation start (s)" '
-        f'data-t-min="{x_low:.6g}" data-t-max="{x_high:.6g}" '
-        f'data-plot-left="{MARGIN_LEFT}" data-plot-width="{plot_w}" '
-        f'data-width="{WIDTH}">',
-        f'<rect class="lc-frame" x="{MARGIN_LEFT}" y="{MARGIN_TOP}" '
-        f'width="{plot_w}" height="{plot_h}"/>',
-    ]
-    for tick in nice_ticks(x_low, x_high):
-        if x_low <= tick <= x_high:
-            x = x_of(tick)
-            parts.append(
-                f'<line class="lc-grid" x1="{x:.1f}" y1="{MARGIN_TOP}" x2="{x:.1f}" '
-                f'y2="{MARGIN_TOP + plot_h}"/><text class="lc-tick" x="{x:.1f}" '
-                f'y="{MARGIN_TOP + plot_h + 16}" text-anchor="middle">{_label(tick)}'
-                "</text>"
-            )
-    for tick in nice_ticks(y_low, y_high):
-        if y_low <= tick <= y_high:
-            y = y_of(tick)
-            parts.append(
-                f'<line class="lc-grid" x1="{MARGIN_LEFT}" y1="{y:.1f}" '
-                f'x2="{MARGIN_LEFT + plot_w}" y2="{y:.1f}"/><text class="lc-tick" '
-                f'x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-                f"{_label(tick)}</text>"
-            )
-    bars = "".join(
-        f"M{x_of(p.seconds):.1f} {y_of(p.flux_mjy - p.rms_mjy):.1f}"
-        f"V{y_of(p.flux_mjy + p.rms_mjy):.1f}"
-        for p in visible
-        if p.rms_mjy is not None
-    )
-    if bars:
-        parts.append(f'<path class="lc-error" d="{bars}"/>')
-    for p in visible:
-        rms = f" ± {p.rms_mjy:.3f}" if p.rms_mjy is not None else ""
-        parts.append(
-            f'<circle class="lc-point" cx="{x_of(p.seconds):.1f}" '
-            f'cy="{y_of(p.flux_mjy):.1f}" r="3"><title>'
-            f"t = {p.seconds:.1f} s: {p.flux_mjy:.3f}{escape(rms)} mJy</title></circle>"
+        return round(
+            frame.plot_top
+            + frame.plot_height * (1 - (flux - y_low) / (y_high - y_low)),
+            1,
         )
-    parts.append(
-        f'<text class="lc-axis" x="{MARGIN_LEFT + plot_w / 2:.0f}" '
-        f'y="{HEIGHT - 6}" text-anchor="middle">Time since observation start (s)'
-        f'</text><text class="lc-axis" transform="translate(14 '
-        f'{MARGIN_TOP + plot_h / 2:.0f}) rotate(-90)" text-anchor="middle">'
-        "Peak flux (mJy)</text></svg>"
+
+    x_ticks = tuple(
+        AxisTick(x_of(tick), x_of(tick), _label(tick))
+        for tick in nice_ticks(x_low, x_high)
+        if x_low <= tick <= x_high
     )
-    return "".join(parts)
+    y_ticks = tuple(
+        AxisTick(y_of(tick), round(y_of(tick) + 4, 1), _label(tick))
+        for tick in nice_ticks(y_low, y_high)
+        if y_low <= tick <= y_high
+    )
+    chart_points = tuple(
+        ChartPoint(
+            x=x_of(p.seconds),
+            y=y_of(p.flux_mjy),
+            error_low=None if p.rms_mjy is None else y_of(p.flux_mjy - p.rms_mjy),
+            error_high=None if p.rms_mjy is None else y_of(p.flux_mjy + p.rms_mjy),
+            title=_point_title(p),
+        )
+        for p in visible
+    )
+    return LightcurveChart(
+        points=chart_points,
+        x_ticks=x_ticks,
+        y_ticks=y_ticks,
+        t_min_label=f"{x_low:.6g}",
+        t_max_label=f"{x_high:.6g}",
+    )
+
+
+def lightcurve_svg(points, t_min=None, t_max=None):
+    """SVG markup (safe text) of the points within [t_min, t_max] seconds."""
+    return render_to_string(
+        LIGHTCURVE_TEMPLATE, {"chart": lightcurve_chart(points, t_min, t_max)}
+    )
 
 
 def lightcurve_csv(points):

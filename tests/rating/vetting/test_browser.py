@@ -219,3 +219,27 @@ def test_rating_with_the_keyboard_only(browser_page, live_server, rater):
     keyboard.press("n")
     expect(browser_page.locator("[data-all-done]")).to_be_visible()
     assert Rating.objects.get(candidate=third, user=rater).label == "unsure"
+
+
+def test_lightcurve_zoom_redraws_the_chart_and_reports_a_bad_range(
+    browser_page, live_server, demo_candidate
+):
+    open_candidate(browser_page, live_server, demo_candidate)
+    points = browser_page.locator("[data-lightcurve] circle.lc-point")
+    form = browser_page.locator("[data-lc-zoom]")
+    expect(points).to_have_count(20)
+
+    form.locator("input[name=t0]").fill("50")
+    form.locator("input[name=t1]").fill("100")
+    form.locator("button[type=submit]").click()
+    expect(points).to_have_count(5)
+
+    form.locator("input[name=t1]").fill("20")
+    form.locator("button[type=submit]").click()
+    expect(form.locator("[data-lc-error]")).to_have_text(
+        "t1 must be at least 0.01 s later than t0."
+    )
+    expect(points).to_have_count(5)  # the last good chart stays
+
+    form.locator("[data-lc-reset]").click()
+    expect(points).to_have_count(20)

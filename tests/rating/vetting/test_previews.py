@@ -60,6 +60,13 @@ def test_each_cube_plane_has_a_preview_on_the_cube_stretch(
         np.flipud(zscale_to_uint8(cube[2], zscale_limits(cube))),
     )
     assert len({r.content for r in planes}) == 4
+    own = preview(rater_client, demo_candidate, "slices_fits", "?plane=2&stretch=plane")
+    assert np.array_equal(
+        np.asarray(Image.open(io.BytesIO(own.content)))[::16, ::16],
+        np.flipud(zscale_to_uint8(cube[2])),
+    )
+    bad = preview(rater_client, demo_candidate, "slices_fits", "?stretch=log")
+    assert bad.status_code == 400 and "stretch" in bad.json()["error"]
 
 
 def test_a_flare_stands_out_on_the_shared_stretch(db, tmp_path):
@@ -90,7 +97,18 @@ def test_a_flare_stands_out_on_the_shared_stretch(db, tmp_path):
     assert abs(mean_level(2, "plane") - mean_level(0, "plane")) < 40
 
 
-@pytest.mark.parametrize("query", ["?plane=4", "?plane=-1", "?plane=x"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?plane=4",
+        "?plane=-1",
+        "?plane=x",
+        "?plane=1.5",
+        "?plane=inf",
+        "?plane=%C2%B2",  # a superscript two: a Unicode digit, not a number
+        "?plane=" + "9" * 5000,  # past Python's int-from-text limit
+    ],
+)
 def test_missing_or_malformed_plane_is_a_400_with_an_error(
     rater_client, demo_candidate, query
 ):
