@@ -1,4 +1,4 @@
-"""Serve stored survey files to logged-in users only (SPEC §13).
+"""Serve stored survey files to logged-in users only, never to the public.
 
 Behind nginx (`MEDIA_ACCEL_REDIRECT=true`) the view answers with an
 `X-Accel-Redirect` header and nginx sends the bytes from an internal

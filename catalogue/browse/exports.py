@@ -1,4 +1,4 @@
-"""Streamed exports of the filtered catalogue as CSV and VOTable (SPEC §5).
+"""Streamed exports of the filtered catalogue as CSV and VOTable.
 
 Both formats carry every `_final.csv` column in its stored unit (positions
 deg, fluxes Jy) plus the project, observation, beam and best-beam flag (and

@@ -1,4 +1,4 @@
-"""Write a realistic pipeline output directory for demos and tests (SPEC §4).
+"""Write a realistic pipeline output directory (the layout ingest reads).
 
 Everything is synthetic but has the shape of real data: FITS files made
 with astropy (beam maps with DATE-OBS and a WCS, deep cutouts with a point

@@ -1,4 +1,4 @@
-"""Choose each candidate group's best beam (SPEC §3).
+"""Choose each candidate group's best beam: a source seen by many beams, listed once.
 
 Candidates of one observation within 5 arcsec of each other (transitively)
 form a group; the member with the lowest `beam_sep_deg` is the best beam,

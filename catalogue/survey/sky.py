@@ -136,33 +136,32 @@ class SeparationArcsec(Func):
         (ra_sql, ra_params), (dec_sql, dec_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
-        delta_ra = f"(RADIANS({ra_sql}) - %s)"
-        dec = f"RADIANS({dec_sql})"
-        across = (
-            f"SQRT(POWER(COS({dec}) * SIN({delta_ra}), 2) + "
-            f"POWER(%s * SIN({dec}) - %s * COS({dec}) * COS({delta_ra}), 2))"
-        )
-        along = f"%s * SIN({dec}) + %s * COS({dec}) * COS({delta_ra})"
-        sql = f"(%s * ATAN2({across}, {along}))"
-        params = (
-            ARCSEC_PER_RADIAN,
-            *dec_params,
-            *ra_params,
-            self.ra0_rad,
-            self.cos_dec0,
-            *dec_params,
-            self.sin_dec0,
-            *dec_params,
-            *ra_params,
-            self.ra0_rad,
-            self.sin_dec0,
-            *dec_params,
-            self.cos_dec0,
-            *dec_params,
-            *ra_params,
-            self.ra0_rad,
-        )
-        return sql, params
+        dec = (f"RADIANS({dec_sql})", dec_params)
+        delta_ra = (f"(RADIANS({ra_sql}) - %s)", (*ra_params, self.ra0_rad))
+        sin_dec0, cos_dec0 = ("%s", (self.sin_dec0,)), ("%s", (self.cos_dec0,))
+        across = _sql(
+            "SQRT(POWER(COS(", dec, ") * SIN(", delta_ra, "), 2) + POWER(",
+            cos_dec0, " * SIN(", dec, ") - ",
+            sin_dec0, " * COS(", dec, ") * COS(", delta_ra, "), 2))",
+        )  # fmt: skip
+        along = _sql(
+            sin_dec0, " * SIN(", dec, ") + ",
+            cos_dec0, " * COS(", dec, ") * COS(", delta_ra, ")",
+        )  # fmt: skip
+        scale = ("%s", (ARCSEC_PER_RADIAN,))
+        return _sql("(", scale, " * ATAN2(", across, ", ", along, "))")
+
+
+def _sql(*parts):
+    """Join SQL text and (sql, params) pairs into one (sql, params) pair."""
+    texts, params = [], []
+    for part in parts:
+        if isinstance(part, str):
+            texts.append(part)
+        else:
+            texts.append(part[0])
+            params.extend(part[1])
+    return "".join(texts), tuple(params)
 
 
 def cone_search(

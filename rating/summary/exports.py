@@ -1,4 +1,4 @@
-"""Downloads of the ratings summary (SPEC §7): ratings zip and training set.
+"""Downloads of the ratings summary: ratings zip and training set.
 
 Both are produced while they are sent: rows come from the database in
 chunks (`.iterator()`), become CSV through `catalogue.survey.csv_cells`
