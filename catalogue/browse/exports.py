@@ -1,4 +1,4 @@
-"""Streamed exports of the filtered catalogue as CSV and VOTable (SPEC §5).
+"""Streamed exports of the filtered catalogue as CSV and VOTable.
 
 Both formats carry every `_final.csv` column in its stored unit (positions
 deg, fluxes Jy) plus the project, observation, beam and best-beam flag (and
@@ -8,31 +8,21 @@ INFO elements and a DESCRIPTION in the VOTable.
 
 Rows are written as they come, so a million-row export never sits in
 memory. On PostgreSQL the CSV rows are formatted by the database itself
-(`COPY (query) TO STDOUT`, run in a helper thread feeding a small queue):
-converting 100,000 rows × 33 columns to Python objects and back to text was
-the export's whole cost. Other databases go through a server-side cursor
-and the csv module. astropy cannot stream a
-VOTable, so it writes the header (fields with units and descriptions) and
-the TABLEDATA rows are appended here, escaped, in the same form astropy
-writes and reads them.
+(`catalogue.survey.bulk_copy.copy_query_csv`); other databases go through a
+server-side cursor and `catalogue.survey.csv_cells`, whose rules (formula
+guard on text cells, empty NULLs) the COPY query follows too. The VOTable
+comes from `catalogue.survey.votable`, XML-safe whatever the names hold.
+An empty selection gives the header alone.
 """
 
-import csv
-import io
-import math
-import queue
-import threading
-from xml.sax.saxutils import escape
-
-import numpy as np
-from astropy.io.votable import from_table
-from astropy.io.votable.tree import Info
-from astropy.table import MaskedColumn, Table
 from django.db import connections
 from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
 
+from catalogue.survey.bulk_copy import copy_query_csv
 from catalogue.survey.columns import FINAL_CSV_COLUMNS
+from catalogue.survey.csv_cells import CsvLines, neutralised_text
+from catalogue.survey.votable import VOColumn, votable_stream
 
 CHUNK_ROWS = 2000
 CONTEXT_COLUMNS = (
@@ -43,8 +33,6 @@ CONTEXT_COLUMNS = (
     ("beam", "beam__index", "int", "", "Beam index (0-35)"),
 )
 BEST_BEAM = ("is_best_beam", "is_best_beam", "bool", "", "Best beam of its group")
-COPY_BUFFER_BYTES = 256 * 1024
-COPY_QUEUE_CHUNKS = 8
 SEPARATION = (
     "separation_arcsec",
     "separation_arcsec",
@@ -53,8 +41,6 @@ SEPARATION = (
     "Separation from the cone centre",
 )
 IGNORED_PARAMS = {"page", "per_page", "format", "sort"}
-# Units a VOTable FIELD may carry (VOUnits); others go into the description.
-VO_UNITS = {"deg", "arcsec", "arcmin", "Jy"}
 
 
 def export_columns(cone):
@@ -84,212 +70,82 @@ def describe_filters(params):
     return described
 
 
-def _rows(queryset, columns):
-    paths = [column[1] for column in columns]
-    return queryset.values_list(*paths).iterator(chunk_size=CHUNK_ROWS)
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back to the generator."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return "" if not math.isfinite(value) else repr(value)
-    return value
+def _csv_expression(path, kind):
+    """How the database spells a column's CSV cell, as `csv_cell` would."""
+    if kind == "str":
+        return neutralised_text(path)
+    if kind == "bool":
+        return Case(
+            When(**{path: True}, then=Value("true")),
+            default=Value("false"),
+            output_field=CharField(),
+        )
+    return None
 
 
 def _csv_queryset(queryset, columns):
-    """values_list of the CSV columns; the flag spelled "true"/"false"."""
-    flag = Case(
-        When(is_best_beam=True, then=Value("true")),
-        default=Value("false"),
-        output_field=CharField(),
-    )
-    paths = [column[1] for column in columns]
-    flag_index = paths.index("is_best_beam")
-    paths[flag_index] = "best_beam_text"
-    return queryset.annotate(best_beam_text=flag).values_list(*paths)
+    """values_list of the CSV columns, cells spelled as in `csv_cells`.
 
-
-class _CopyCancelled(Exception):
-    """The response was closed before COPY finished."""
-
-
-def _copy_csv_rows(rows_queryset):
-    """Yield CSV text (no header) written by PostgreSQL's COPY TO STDOUT.
-
-    COPY runs in a helper thread on the request's own database connection
-    (so it sees the same transaction) and hands 256 KiB pieces over a queue;
-    the request thread does not touch the connection until COPY is done.
+    COPY formats rows itself, so text cells are guarded against formulas and
+    flags written `true`/`false` in the query; other databases' rows pass
+    through `csv_cell` as well, which leaves such cells as they are.
     """
-    connection = connections[rows_queryset.db]
-    connection.ensure_connection()
-    raw = connection.connection
-    sql, params = rows_queryset.query.sql_with_params()
-    with raw.cursor() as cursor:
-        query = cursor.mogrify(sql, params).decode()
-    pieces = queue.Queue(maxsize=COPY_QUEUE_CHUNKS)
-    stop = threading.Event()
-    finished = object()
-
-    def hand_over(item):
-        while not stop.is_set():
-            try:
-                pieces.put(item, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-        raise _CopyCancelled
-
-    class Sink:
-        buffer = []
-        size = 0
-
-        def write(self, data):
-            self.buffer.append(data if isinstance(data, str) else data.decode())
-            self.size += len(data)
-            if self.size >= COPY_BUFFER_BYTES:
-                self.flush()
-
-        def flush(self):
-            if self.buffer:
-                hand_over("".join(self.buffer))
-            self.buffer, self.size = [], 0
-
-    def run():
-        sink = Sink()
-        try:
-            with raw.cursor() as cursor:
-                cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", sink)
-            sink.flush()
-            hand_over(finished)
-        except _CopyCancelled:
-            pass
-        except Exception as exc:  # re-raised in the request thread
-            try:
-                hand_over(exc)
-            except _CopyCancelled:
-                pass
-
-    worker = threading.Thread(target=run, name="catalogue-csv-copy", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = pieces.get()
-            if item is finished:
-                return
-            if isinstance(item, Exception):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        worker.join()
+    paths, spelled = [], {}
+    for index, (_, path, kind, _, _) in enumerate(columns):
+        expression = _csv_expression(path, kind)
+        if expression is None:
+            paths.append(path)
+        else:
+            spelled[f"csv_cell_{index}"] = expression
+            paths.append(f"csv_cell_{index}")
+    return queryset.annotate(**spelled).values_list(*paths)
 
 
-def _python_csv_rows(rows_queryset):
-    """Yield CSV text (no header) through a server-side cursor and csv."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    rows = rows_queryset.iterator(chunk_size=CHUNK_ROWS)
-    for number, row in enumerate(rows, start=1):
-        writer.writerow([_csv_value(value) for value in row])
-        if number % CHUNK_ROWS == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue()
+def _comment(text):
+    """One `# ` header line; a line break in a filter value cannot end it."""
+    return "# " + " ".join(text.splitlines()) + "\n"
 
 
 def csv_lines(queryset, params, cone, user, sort):
     """Yield the CSV export: `# ` header lines, the column row, the data."""
     columns = export_columns(cone)
-    yield "# Candidate Portal catalogue export\n"
-    yield f"# generated: {timezone.now().isoformat(timespec='seconds')} by {user}\n"
+    yield _comment("Candidate Portal catalogue export")
+    yield _comment(
+        f"generated: {timezone.now().isoformat(timespec='seconds')} by {user}"
+    )
     for line in describe_filters(params):
-        yield f"# filter: {line}\n"
-    yield f"# order: {sort}\n"
+        yield _comment(f"filter: {line}")
+    yield _comment(f"order: {sort}")
     units = ", ".join(f"{name} [{unit}]" for name, _, _, unit, _ in columns if unit)
-    yield f"# units: {units}\n"
-    writer = csv.writer(_Echo(), lineterminator="\n")
-    yield writer.writerow([column[0] for column in columns])
+    yield _comment(f"units: {units}")
+    lines = CsvLines(lineterminator="\n")
+    yield lines.line(column[0] for column in columns)
     rows = _csv_queryset(queryset, columns)
     if connections[queryset.db].vendor == "postgresql":
-        yield from _copy_csv_rows(rows)
+        yield from copy_query_csv(rows)
     else:
-        yield from _python_csv_rows(rows)
-
-
-_NUMPY_KINDS = {"int": np.int64, "float": np.float64, "bool": np.bool_, "str": str}
-
-
-def votable_header(columns, params, user, sort):
-    """(opening XML up to <TABLEDATA>, closing XML) generated by astropy."""
-    table = Table()
-    for name, _, kind, unit, description in columns:
-        if unit and unit not in VO_UNITS:
-            description = f"{description} [{unit}]"
-        table[name] = MaskedColumn(
-            np.array([], dtype=_NUMPY_KINDS[kind]),
-            unit=unit if unit in VO_UNITS else None,
-            description=description,
-        )
-    votable = from_table(table)
-    resource = votable.resources[0]
-    resource.infos.append(
-        Info(name="generated", value=timezone.now().isoformat(timespec="seconds"))
-    )
-    resource.infos.append(Info(name="user", value=str(user)))
-    filters = describe_filters(params)
-    for number, line in enumerate(filters):
-        resource.infos.append(Info(ID=f"filter{number}", name="filter", value=line))
-    resource.infos.append(Info(name="order", value=sort))
-    vo_table = votable.get_first_table()
-    vo_table.name = "candidates"
-    vo_table.description = "Candidate Portal catalogue export; filters: " + (
-        "; ".join(filters)
-    )
-    for field in vo_table.fields:
-        if field.datatype == "unicodeChar":
-            field.arraysize = "*"
-        elif field.datatype == "bit":
-            field.datatype = "boolean"
-    output = io.BytesIO()
-    votable.to_xml(output)
-    text = output.getvalue().decode("utf-8")
-    head, tail = text.rsplit("</TABLE>", 1)
-    return head + "<DATA>\n<TABLEDATA>\n", "</TABLEDATA>\n</DATA>\n</TABLE>" + tail
-
-
-def _td(value):
-    if value is None:
-        return "<TD/>"
-    if isinstance(value, bool):
-        return "<TD>T</TD>" if value else "<TD>F</TD>"
-    if isinstance(value, float):
-        return f"<TD>{value!r}</TD>" if math.isfinite(value) else "<TD/>"
-    if isinstance(value, int):
-        return f"<TD>{value}</TD>"
-    return f"<TD>{escape(value)}</TD>"
+        yield from lines.chunks(rows.iterator(chunk_size=CHUNK_ROWS), CHUNK_ROWS)
 
 
 def votable_chunks(queryset, params, cone, user, sort):
     """Yield a VOTable 1.4 document (TABLEDATA) of the export, chunk by chunk."""
     columns = export_columns(cone)
-    head, tail = votable_header(columns, params, user, sort)
-    yield head
-    lines = []
-    for row in _rows(queryset, columns):
-        lines.append("<TR>" + "".join(_td(value) for value in row) + "</TR>\n")
-        if len(lines) == CHUNK_ROWS:
-            yield "".join(lines)
-            lines = []
-    if lines:
-        yield "".join(lines)
-    yield tail
+    filters = describe_filters(params)
+    infos = [
+        {"name": "generated", "value": timezone.now().isoformat(timespec="seconds")},
+        {"name": "user", "value": str(user)},
+        *(
+            {"ID": f"filter{number}", "name": "filter", "value": line}
+            for number, line in enumerate(filters)
+        ),
+        {"name": "order", "value": sort},
+    ]
+    rows = queryset.values_list(*(column[1] for column in columns))
+    yield from votable_stream(
+        [VOColumn(name, kind, unit, text) for name, _, kind, unit, text in columns],
+        rows.iterator(chunk_size=CHUNK_ROWS),
+        CHUNK_ROWS,
+        table_name="candidates",
+        description="Candidate Portal catalogue export; filters: " + "; ".join(filters),
+        infos=infos,
+    )

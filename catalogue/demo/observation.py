@@ -1,4 +1,4 @@
-"""Write a realistic pipeline output directory for demos and tests (SPEC §4).
+"""Write a realistic pipeline output directory (the layout ingest reads).
 
 Everything is synthetic but has the shape of real data: FITS files made
 with astropy (beam maps with DATE-OBS and a WCS, deep cutouts with a point
@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw
 
 from catalogue.survey.columns import COLUMN_NAMES
 from catalogue.survey.imaging import gif_bytes, png_bytes
+from catalogue.survey.sky import ARCSEC_PER_DEG
 
 FIELD_CENTRE_DEG = (333.6, -45.2)  # RA, Dec of beam 00
 BEAM_PITCH_DEG = 0.9  # spacing of the beam grid
@@ -34,7 +35,7 @@ def _wcs(ra_deg, dec_deg, size_px, naxis=2):
     wcs.wcs.ctype = ["RA---SIN", "DEC--SIN"] + (["FREQ"] if naxis == 3 else [])
     wcs.wcs.crval = [ra_deg, dec_deg] + ([887.5e6] if naxis == 3 else [])
     wcs.wcs.crpix = [size_px / 2 + 0.5, size_px / 2 + 0.5] + ([1] if naxis == 3 else [])
-    scale = PIXEL_SCALE_ARCSEC / 3600.0
+    scale = PIXEL_SCALE_ARCSEC / ARCSEC_PER_DEG
     wcs.wcs.cdelt = [-scale, scale] + ([1e6] if naxis == 3 else [])
     wcs.wcs.cunit = ["deg", "deg"] + (["Hz"] if naxis == 3 else [])
     return wcs
@@ -143,7 +144,7 @@ class DemoObservation:
             shared = max(1, self.per_beam // 10)
             for k in range(shared):
                 ra, dec = per_beam[beam - 1][k]
-                jitter = self.rng.normal(0, 0.5 / 3600, size=2)  # ~0.5 arcsec
+                jitter = self.rng.normal(0, 0.5 / ARCSEC_PER_DEG, size=2)  # ~0.5 arcsec
                 per_beam[beam][-(k + 1)] = ((ra + jitter[0]) % 360, dec + jitter[1])
         return per_beam
 
@@ -235,7 +236,9 @@ class DemoObservation:
         sigma = max(0.0, (chi_square - (n - 1)) / math.sqrt(2 * (n - 1)))
         peak = float(flux.max())
         has_deep = rng.random() < 0.6
-        deep_offset = rng.normal(0, 1.5 / 3600, size=2) if has_deep else (0, 0)
+        deep_offset = (
+            rng.normal(0, 1.5 / ARCSEC_PER_DEG, size=2) if has_deep else (0, 0)
+        )
         deep = SkyCoord(
             (coord.ra.deg + deep_offset[0]) * u.deg,
             (coord.dec.deg + deep_offset[1]) * u.deg,

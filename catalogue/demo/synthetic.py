@@ -1,22 +1,24 @@
 """Load a large synthetic catalogue fast, for benchmarks (`make bench`).
 
-Rows are generated with numpy and streamed into PostgreSQL with COPY
-(about 1,000,000 candidates in well under a minute on the 2-core machine);
-other databases get `bulk_create` in chunks, which is fine for the small
-sizes tests use. Positions are uniform on the sphere (deg), fluxes Jy.
+Rows are generated with numpy and go into PostgreSQL with COPY
+(`catalogue.survey.bulk_copy`, as ingest does: about 1,000,000 candidates in
+well under a minute on the 2-core machine); other databases get
+`bulk_create` in chunks, which is fine for the small sizes tests use.
+Positions are uniform on the sphere (deg), fluxes Jy.
 """
-
-import io
 
 import numpy as np
 from django.db import connection, transaction
 
-from catalogue.survey.columns import COLUMN_NAMES
+from catalogue.survey.bulk_copy import can_copy, copy_rows
+from catalogue.survey.columns import COLUMN_NAMES, NUMERIC_COLUMNS
 from catalogue.survey.models import Beam, Candidate, Observation, Project
 
 BEAMS_PER_OBSERVATION = 36
 CHUNK = 100_000
 EXTRA_COLUMNS = ("beam_id", "observation_id", "is_best_beam")
+FIELDS = (*COLUMN_NAMES, *EXTRA_COLUMNS)
+NULLABLE_COLUMNS = [column.name for column in NUMERIC_COLUMNS]
 
 
 def _random_columns(rng, count, start_index):
@@ -62,28 +64,16 @@ def _random_columns(rng, count, start_index):
     }
 
 
-def _format(value):
-    if isinstance(value, str):
-        return value
-    if isinstance(value, float | np.floating):
-        return "\\N" if not np.isfinite(value) else repr(float(value))
-    return str(value)
-
-
-def _copy_chunk(cursor, columns, beam_ids, observation_ids, best):
-    buffer = io.StringIO()
-    count = len(beam_ids)
+def _rows(columns, beam_ids, observation_ids, best):
+    """Rows of Python values in FIELDS order (NaN → None, i.e. NULL)."""
     values = [columns[name] for name in COLUMN_NAMES]
-    for i in range(count):
-        fields = [_format(column[i]) for column in values]
-        fields += [str(beam_ids[i]), str(observation_ids[i]), "t" if best[i] else "f"]
-        buffer.write("\t".join(fields))
-        buffer.write("\n")
-    buffer.seek(0)
-    table = Candidate._meta.db_table
-    cursor.copy_expert(
-        f"COPY {table} ({', '.join(COLUMN_NAMES + EXTRA_COLUMNS)}) FROM STDIN", buffer
-    )
+    for i in range(len(beam_ids)):
+        yield [
+            *(_python(column[i]) for column in values),
+            int(beam_ids[i]),
+            observation_ids[i],
+            bool(best[i]),
+        ]
 
 
 def load_synthetic_catalogue(total, project_slug="bench", observations=10, seed=42):
@@ -121,28 +111,16 @@ def load_synthetic_catalogue(total, project_slug="bench", observations=10, seed=
             chunk_beams = beam_ids[rng.integers(0, len(beam_ids), count)]
             chunk_observations = [observation_of_beam[b] for b in chunk_beams.tolist()]
             best = rng.random(count) > 0.1
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    _copy_chunk(
-                        cursor.cursor, columns, chunk_beams, chunk_observations, best
-                    )
+            rows = _rows(columns, chunk_beams, chunk_observations, best)
+            if can_copy():
+                copy_rows(Candidate, FIELDS, rows, null_columns=NULLABLE_COLUMNS)
             else:
                 Candidate.objects.bulk_create(
-                    [
-                        Candidate(
-                            beam_id=int(chunk_beams[i]),
-                            observation_id=chunk_observations[i],
-                            is_best_beam=bool(best[i]),
-                            **{
-                                name: _python(columns[name][i]) for name in COLUMN_NAMES
-                            },
-                        )
-                        for i in range(count)
-                    ],
+                    (Candidate(**dict(zip(FIELDS, row))) for row in rows),
                     batch_size=2000,
                 )
             done += count
-    if connection.vendor == "postgresql":
+    if can_copy():
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Candidate._meta.db_table}")
     return project

@@ -1,4 +1,4 @@
-"""Choose each candidate group's best beam (SPEC §3).
+"""Choose each candidate group's best beam: a source seen by many beams, listed once.
 
 Candidates of one observation within 5 arcsec of each other (transitively)
 form a group; the member with the lowest `beam_sep_deg` is the best beam,
@@ -9,22 +9,9 @@ import numpy as np
 from django.db.models import Q
 
 from catalogue.survey.models import Candidate
+from catalogue.survey.sky import ARCSEC_PER_DEG, separation_arcsec
 
 GROUP_RADIUS_ARCSEC = 5.0
-
-
-def angular_separation_deg(ra1_deg, dec1_deg, ra2_deg, dec2_deg):
-    """Great-circle separation (deg) by the Vincenty formula, stable at all angles."""
-    ra1, dec1, ra2, dec2 = map(np.radians, (ra1_deg, dec1_deg, ra2_deg, dec2_deg))
-    delta = ra2 - ra1
-    numerator = np.hypot(
-        np.cos(dec2) * np.sin(delta),
-        np.cos(dec1) * np.sin(dec2) - np.sin(dec1) * np.cos(dec2) * np.cos(delta),
-    )
-    denominator = np.sin(dec1) * np.sin(dec2) + np.cos(dec1) * np.cos(dec2) * np.cos(
-        delta
-    )
-    return np.degrees(np.arctan2(numerator, denominator))
 
 
 def _find(parent, i):
@@ -49,13 +36,13 @@ def close_pairs(ra_deg, dec_deg, radius_deg):
         near = np.nonzero(sorted_dec[offset:] - sorted_dec[:-offset] <= radius_deg)[0]
         if not len(near):
             break
-        separation = angular_separation_deg(
+        separation = separation_arcsec(
             sorted_ra[near],
             sorted_dec[near],
             sorted_ra[near + offset],
             sorted_dec[near + offset],
         )
-        close = near[separation <= radius_deg]
+        close = near[separation <= radius_deg * ARCSEC_PER_DEG]
         firsts.append(order[close])
         seconds.append(order[close + offset])
     if not firsts:
@@ -71,7 +58,7 @@ def group_indices(ra_deg, dec_deg, radius_arcsec=GROUP_RADIUS_ARCSEC):
     """
     count = len(ra_deg)
     parent = list(range(count))
-    firsts, seconds = close_pairs(ra_deg, dec_deg, radius_arcsec / 3600.0)
+    firsts, seconds = close_pairs(ra_deg, dec_deg, radius_arcsec / ARCSEC_PER_DEG)
     for i, j in zip(firsts.tolist(), seconds.tolist()):
         root_a, root_b = _find(parent, i), _find(parent, j)
         if root_a != root_b:
@@ -162,7 +149,7 @@ def recompute_best_beams(observation, near_positions=None):
     without a position are always their own best beam. Only rows whose flag
     changes are written. Returns the number changed.
     """
-    radius_deg = GROUP_RADIUS_ARCSEC / 3600.0
+    radius_deg = GROUP_RADIUS_ARCSEC / ARCSEC_PER_DEG
     if near_positions is None:
         rows = _rows_in(observation)
         _, _, best_ids = _groups(rows)

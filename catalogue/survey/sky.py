@@ -1,18 +1,32 @@
-"""Cone search on the sky: one helper, units in its signature (SPEC §5).
+"""Geometry on the sky, in one place: angle units, separations, cone search.
+
+Every angle here carries its unit in its name (`_deg`, `_arcsec`, `_rad`),
+and every conversion between arcsec and deg in the portal goes through
+`ARCSEC_PER_DEG` rather than a bare 3600.
+
+One separation formula serves the whole portal: Vincenty's, as
+atan2(|n|, d) of the great circle's cross and dot products. Unlike the
+haversine (which loses precision towards 180 deg) or the cosine rule (whose
+acos argument must be clamped and which loses precision below an arcsec),
+atan2 is defined for every argument and accurate at every angle.
+`separation_arcsec` computes it in Python (scalars or numpy arrays);
+`SeparationArcsec` writes the same formula as SQL for querysets.
 
 `cone_search(qs, ra_deg, dec_deg, radius_arcsec)` keeps the rows whose
 position lies within `radius_arcsec` of (`ra_deg`, `dec_deg`) and annotates
 each with `separation_arcsec`. A bounding box in (dec, ra) comes first so the
-database answers from the (dec, ra) index; the exact great-circle separation
-(haversine, argument clamped to [0, 1]) then decides. Works on PostgreSQL
-and SQLite (Django registers the math functions for SQLite).
+database answers from the (dec, ra) index (RA wrapped at 0/360 deg, every RA
+once the cone reaches a pole); the exact separation then decides. Works on
+PostgreSQL and SQLite (Django registers the math functions for SQLite).
 """
 
 import math
 
+import numpy as np
 from django.db.models import F, FloatField, Func, Q
 
 ARCSEC_PER_DEG = 3600.0
+ARCSEC_PER_ARCMIN = 60.0
 ARCSEC_PER_RADIAN = math.degrees(1.0) * ARCSEC_PER_DEG
 MAX_RADIUS_ARCSEC = 10 * ARCSEC_PER_DEG  # 10 deg: a cone search, not a sky scan
 # Widen the bounding box by this much (deg) so rounding never cuts a row
@@ -82,13 +96,32 @@ def bounding_box_q(ra_deg, dec_deg, radius_deg, ra_field="ra", dec_field="dec"):
     return box & ra_range
 
 
+def separation_arcsec(ra1_deg, dec1_deg, ra2_deg, dec2_deg):
+    """Great-circle separation (arcsec) of two ICRS positions (deg).
+
+    Vincenty's formula; takes floats or numpy arrays (broadcast) and returns
+    the same shape.
+    """
+    ra1, dec1, ra2, dec2 = (
+        np.radians(value) for value in (ra1_deg, dec1_deg, ra2_deg, dec2_deg)
+    )
+    delta_ra = ra2 - ra1
+    cos_dec2 = np.cos(dec2)
+    across = np.hypot(
+        cos_dec2 * np.sin(delta_ra),
+        np.cos(dec1) * np.sin(dec2) - np.sin(dec1) * cos_dec2 * np.cos(delta_ra),
+    )
+    along = np.sin(dec1) * np.sin(dec2) + np.cos(dec1) * cos_dec2 * np.cos(delta_ra)
+    return np.arctan2(across, along) * ARCSEC_PER_RADIAN
+
+
 class SeparationArcsec(Func):
     """Great-circle separation (arcsec) of a row's (RA, Dec) from a fixed point.
 
-    Haversine: hav = sin²(Δδ/2) + cos δ₁ cos δ₂ sin²(Δα/2); the argument of
-    asin(√hav) is clamped to [0, 1] so rounding can never make it undefined.
-    Written as one SQL expression: a tree of Django Func nodes cost several
-    milliseconds to compile in each of a page's queries.
+    The SQL twin of `separation_arcsec` (same Vincenty formula, the fixed
+    point's sines and cosines passed as parameters). Written as one SQL
+    expression: a tree of Django Func nodes cost several milliseconds to
+    compile in each of a page's queries.
     """
 
     output_field = FloatField()
@@ -96,44 +129,54 @@ class SeparationArcsec(Func):
     def __init__(self, ra_field, dec_field, ra_deg, dec_deg):
         super().__init__(F(ra_field), F(dec_field))
         self.ra0_rad = math.radians(ra_deg % 360.0)
-        self.dec0_rad = math.radians(dec_deg)
-        self.cos_dec0 = math.cos(self.dec0_rad)
+        dec0_rad = math.radians(dec_deg)
+        self.sin_dec0, self.cos_dec0 = math.sin(dec0_rad), math.cos(dec0_rad)
 
-    def as_sql(self, compiler, connection, least="LEAST", greatest="GREATEST", **kw):
+    def as_sql(self, compiler, connection, **kw):
         (ra_sql, ra_params), (dec_sql, dec_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
-        half_dec = f"SIN((RADIANS({dec_sql}) - %s) * 0.5)"
-        half_ra = f"SIN((RADIANS({ra_sql}) - %s) * 0.5)"
-        hav = (
-            f"POWER({half_dec}, 2) + %s * COS(RADIANS({dec_sql})) * POWER({half_ra}, 2)"
-        )
-        # separation = 2 asin(√hav) rad
-        sql = f"(%s * ASIN({least}({greatest}(SQRT({hav}), 0.0), 1.0)))"
-        params = (
-            2 * ARCSEC_PER_RADIAN,
-            *dec_params,
-            self.dec0_rad,
-            self.cos_dec0,
-            *dec_params,
-            *ra_params,
-            self.ra0_rad,
-        )
-        return sql, params
-
-    def as_sqlite(self, compiler, connection, **kw):
-        return self.as_sql(compiler, connection, least="MIN", greatest="MAX")
+        dec = (f"RADIANS({dec_sql})", dec_params)
+        delta_ra = (f"(RADIANS({ra_sql}) - %s)", (*ra_params, self.ra0_rad))
+        sin_dec0, cos_dec0 = ("%s", (self.sin_dec0,)), ("%s", (self.cos_dec0,))
+        across = _sql(
+            "SQRT(POWER(COS(", dec, ") * SIN(", delta_ra, "), 2) + POWER(",
+            cos_dec0, " * SIN(", dec, ") - ",
+            sin_dec0, " * COS(", dec, ") * COS(", delta_ra, "), 2))",
+        )  # fmt: skip
+        along = _sql(
+            sin_dec0, " * SIN(", dec, ") + ",
+            cos_dec0, " * COS(", dec, ") * COS(", delta_ra, ")",
+        )  # fmt: skip
+        scale = ("%s", (ARCSEC_PER_RADIAN,))
+        return _sql("(", scale, " * ATAN2(", across, ", ", along, "))")
 
 
-def cone_search(qs, ra_deg, dec_deg, radius_arcsec, target="candidate"):
+def _sql(*parts):
+    """Join SQL text and (sql, params) pairs into one (sql, params) pair."""
+    texts, params = [], []
+    for part in parts:
+        if isinstance(part, str):
+            texts.append(part)
+        else:
+            texts.append(part[0])
+            params.extend(part[1])
+    return "".join(texts), tuple(params)
+
+
+def cone_search(
+    qs, ra_deg, dec_deg, radius_arcsec, target="candidate", position_fields=None
+):
     """Rows of `qs` within `radius_arcsec` of (`ra_deg`, `dec_deg`), ICRS deg.
 
-    `target` picks the position searched: the candidate's, its beam centre's
-    or its deep counterpart's (see CONE_TARGETS). Adds `separation_arcsec`.
-    Raises ValueError for a Dec outside ±90 deg or a non-positive radius.
+    `target` picks the candidate position searched: the candidate's, its beam
+    centre's or its deep counterpart's (see CONE_TARGETS). Querysets of other
+    models name their (RA field, Dec field), both deg, in `position_fields`.
+    Adds `separation_arcsec`. Raises ValueError for a Dec outside ±90 deg or
+    a radius that is not positive or wider than `MAX_RADIUS_ARCSEC`.
     """
     validate_cone(ra_deg, dec_deg, radius_arcsec)
-    ra_field, dec_field = CONE_TARGETS[target]
+    ra_field, dec_field = position_fields or CONE_TARGETS[target]
     radius_deg = radius_arcsec / ARCSEC_PER_DEG
     return (
         qs.filter(bounding_box_q(ra_deg, dec_deg, radius_deg, ra_field, dec_field))

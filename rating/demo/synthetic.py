@@ -2,16 +2,16 @@
 
 Each rated candidate gets ratings from `raters_per_candidate` distinct users
 (so consensus and agreement have something to chew on); labels agree about
-75% of the time. PostgreSQL gets COPY; other databases `bulk_create`.
+75% of the time. PostgreSQL gets COPY (`catalogue.survey.bulk_copy`);
+other databases `bulk_create`.
 """
-
-import io
 
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from catalogue.survey.bulk_copy import can_copy, copy_rows
 from catalogue.survey.models import Candidate
 from rating.models import Label, Rating, RatingHistory, Tag
 
@@ -69,7 +69,7 @@ def load_synthetic_ratings(
     now = timezone.now()
     with transaction.atomic():
         existing.delete()
-        if connection.vendor == "postgresql":
+        if can_copy():
             _copy_ratings(rows, now)
         else:
             Rating.objects.bulk_create(
@@ -90,21 +90,26 @@ def load_synthetic_ratings(
 
 
 def _copy_ratings(rows, now):
-    buffer = io.StringIO()
-    stamp = now.isoformat()
-    for candidate_id, user_id, label, tag_id in rows:
-        buffer.write(
-            f"{candidate_id}\t{user_id}\t{label}\t{tag_id}\t\t{stamp}\t{stamp}\n"
-        )
-    buffer.seek(0)
+    """COPY the ratings (no notes, all stamped `now`), then their history rows."""
+    copy_rows(
+        Rating,
+        (
+            "candidate_id",
+            "user_id",
+            "label",
+            "tag_id",
+            "notes",
+            "created_at",
+            "updated_at",
+        ),
+        (
+            (candidate_id, user_id, str(label), tag_id, "", now, now)
+            for candidate_id, user_id, label, tag_id in rows
+        ),
+    )
     rating_table = Rating._meta.db_table
     history_table = RatingHistory._meta.db_table
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {rating_table} (candidate_id, user_id, label, tag_id, notes, "
-            "created_at, updated_at) FROM STDIN",
-            buffer,
-        )
         cursor.execute(
             f"INSERT INTO {history_table} "
             "(rating_id, label, tag_id, notes, changed_at) "

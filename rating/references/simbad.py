@@ -13,7 +13,7 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 
-from rating.references.nearby import separation_arcsec
+from catalogue.survey.sky import ARCSEC_PER_DEG, separation_arcsec
 
 CACHE_SECONDS = 24 * 3600
 FAILURE_CACHE_SECONDS = 60
@@ -30,7 +30,7 @@ def adql_cone(ra_deg, dec_deg, radius_arcsec):
     return (
         f"SELECT TOP {MAX_ROWS} main_id, ra, dec, otype FROM basic WHERE "
         f"CONTAINS(POINT('ICRS', ra, dec), CIRCLE('ICRS', {ra_deg:.7f}, "
-        f"{dec_deg:.7f}, {radius_arcsec / 3600.0:.7f})) = 1"
+        f"{dec_deg:.7f}, {radius_arcsec / ARCSEC_PER_DEG:.7f})) = 1"
     )
 
 
@@ -53,8 +53,8 @@ def _parse(payload, ra_deg, dec_deg):
             f"SIMBAD answered in an unexpected format ({exc})"
         ) from None
     for item in objects:
-        item["separation_arcsec"] = separation_arcsec(
-            ra_deg, dec_deg, item["ra_deg"], item["dec_deg"]
+        item["separation_arcsec"] = float(
+            separation_arcsec(ra_deg, dec_deg, item["ra_deg"], item["dec_deg"])
         )
         item["url"] = SIMBAD_OBJECT_URL + requests.utils.quote(item["name"])
     objects.sort(key=lambda item: item["separation_arcsec"])

@@ -1,27 +1,22 @@
-"""Downloads of the ratings summary (SPEC §7): ratings zip and training set.
+"""Downloads of the ratings summary: ratings zip and training set.
 
 Both are produced while they are sent: rows come from the database in
-chunks (`.iterator()`), pass through `csv.writer` (which quotes notes with
-commas, quotes and newlines per RFC 4180) and leave as soon as a chunk is
-written, so memory stays flat however many ratings are selected. The
-VOTable is written by astropy to a spooled temporary file first (astropy
-writes whole tables), then streamed from there.
+chunks (`.iterator()`), become CSV through `catalogue.survey.csv_cells`
+(RFC 4180 quoting of notes with commas, quotes and newlines; notes, tag
+names and other text cells that a spreadsheet would run as a formula get a
+leading `'`) or VOTable through `catalogue.survey.votable` (XML-safe
+whatever the notes hold), and leave as soon as a chunk is written, so
+memory stays flat however many ratings are selected.
 """
 
-import csv
-import io
-import math
-import re
 import zipfile
-from xml.sax.saxutils import escape
 
-import numpy as np
-from astropy.io.votable import from_table
-from astropy.table import Table
 from django.db.models import Count
 
 from catalogue.survey.columns import FINAL_CSV_COLUMNS
+from catalogue.survey.csv_cells import CsvLines
 from catalogue.survey.models import Candidate
+from catalogue.survey.votable import VOColumn, votable_stream
 from rating.consensus import consensus_of_ratings
 from rating.models import Tag
 
@@ -54,7 +49,6 @@ CONSENSUS_HEADER = (
 )
 IDENTITY_HEADER = ("candidate_id", "project", "sbid", "beam")
 FEATURE_NAMES = tuple(column.name for column in FINAL_CSV_COLUMNS)
-VO_UNITS = {"deg": "deg", "Jy": "Jy", "arcmin": "arcmin", "arcsec": "arcsec"}
 
 
 class _Pipe:
@@ -76,45 +70,16 @@ class _Pipe:
         return data
 
 
-class _Lines:
-    """`csv.writer` target that collects text lines."""
-
-    def __init__(self):
-        self.parts = []
-
-    def write(self, text):
-        self.parts.append(text)
-
-    def take(self):
-        text = "".join(self.parts)
-        self.parts.clear()
-        return text
-
-
-DATETIME_COLUMNS = tuple(
-    index for index, (name, _) in enumerate(RATING_FIELDS) if name.endswith("_at")
-)
-
-
 def ratings_csv_lines(ratings):
     """Text chunks of `ratings.csv` (header first), CHUNK rows at a time."""
-    lines = _Lines()
-    writer = csv.writer(lines, lineterminator="\r\n")
-    writer.writerow(name for name, _ in RATING_FIELDS)
-    yield lines.take()
+    lines = CsvLines()
+    yield lines.line(name for name, _ in RATING_FIELDS)
     rows = (
         ratings.order_by("id")
         .values_list(*(field for _, field in RATING_FIELDS))
         .iterator(chunk_size=CHUNK)
     )
-    for number, row in enumerate(rows, start=1):
-        row = list(row)  # csv writes None as an empty cell; dates as ISO 8601
-        for index in DATETIME_COLUMNS:
-            row[index] = row[index].isoformat()
-        writer.writerow(row)
-        if number % CHUNK == 0:
-            yield lines.take()
-    yield lines.take()
+    yield from lines.chunks(rows, CHUNK)
 
 
 def tags_csv_text(ratings):
@@ -126,21 +91,19 @@ def tags_csv_text(ratings):
         .annotate(n=Count("id"))
         .values_list("tag", "n")
     )
-    lines = _Lines()
-    writer = csv.writer(lines, lineterminator="\r\n")
-    writer.writerow(TAG_HEADER)
-    for tag in Tag.objects.select_related("created_by").order_by("name"):
-        writer.writerow(
-            (
-                tag.pk,
-                tag.name,
-                tag.description,
-                tag.created_by.get_username() if tag.created_by else "",
-                tag.created_at.isoformat(),
-                used.get(tag.pk, 0),
-            )
+    lines = CsvLines()
+    rows = (
+        (
+            tag.pk,
+            tag.name,
+            tag.description,
+            tag.created_by.get_username() if tag.created_by else "",
+            tag.created_at,
+            used.get(tag.pk, 0),
         )
-    return lines.take()
+        for tag in Tag.objects.select_related("created_by").order_by("name")
+    )
+    return lines.line(TAG_HEADER) + "".join(lines.chunks(rows))
 
 
 def ratings_zip_stream(ratings):
@@ -204,81 +167,35 @@ def _with_features(consensus_rows):
 
 def training_set_csv_stream(ratings):
     """CSV text chunks: identity, the 27 `_final.csv` features, consensus."""
-    lines = _Lines()
-    writer = csv.writer(lines, lineterminator="\r\n")
-    writer.writerow(IDENTITY_HEADER + FEATURE_NAMES + CONSENSUS_HEADER)
-    yield lines.take()
-    for number, (identity, features, consensus) in enumerate(
-        _training_rows(ratings), start=1
-    ):
-        writer.writerow((*identity, *features, *consensus))  # None → empty cell
-        if number % CHUNK == 0:
-            yield lines.take()
-    yield lines.take()
+    lines = CsvLines()
+    yield lines.line(IDENTITY_HEADER + FEATURE_NAMES + CONSENSUS_HEADER)
+    rows = (
+        (*identity, *features, *consensus)
+        for identity, features, consensus in _training_rows(ratings)
+    )
+    yield from lines.chunks(rows, CHUNK)
 
 
 IDENTITY_KINDS = ("int", "str", "str", "int")
 CONSENSUS_KINDS = ("int", "int", "int", "int", "str", "float")
-NUMPY_KINDS = {"int": np.int64, "float": np.float64, "str": str}
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _votable_frame():
-    """The VOTable text before and after the rows (FIELDs with units, help)."""
-    table = Table()
-    columns = (
-        [(name, kind, "", "") for name, kind in zip(IDENTITY_HEADER, IDENTITY_KINDS)]
-        + [(c.name, c.kind, c.unit, c.help) for c in FINAL_CSV_COLUMNS]
-        + [
-            (name, kind, "", "")
-            for name, kind in zip(CONSENSUS_HEADER, CONSENSUS_KINDS)
-        ]
-    )
-    for name, kind, unit, help_text in columns:
-        table[name] = np.array([], dtype=NUMPY_KINDS[kind])
-        if unit in VO_UNITS:
-            table[name].unit = VO_UNITS[unit]
-        if help_text:
-            table[name].description = help_text
-    table["agreement"].description = "Share of raters who chose the consensus label"
-    table[
-        "consensus_label"
-    ].description = "Most chosen label of the selected ratings (empty on a tie)"
-    votable = from_table(table)
-    for field in votable.get_first_table().fields:
-        if field.datatype in {"char", "unicodeChar"}:
-            field.arraysize = "*"
-    buffer = io.BytesIO()
-    votable.to_xml(buffer)
-    text = buffer.getvalue().decode("utf-8")
-    cut = text.rindex("</TABLE>")
-    return text[:cut] + "<DATA><TABLEDATA>\n", "</TABLEDATA></DATA>\n" + text[cut:]
-
-
-def _td(value):
-    """One TABLEDATA cell; NULL and non-finite numbers are empty cells."""
-    if value is None:
-        return "<TD/>"
-    if isinstance(value, float):
-        return f"<TD>{value!r}</TD>" if math.isfinite(value) else "<TD/>"
-    if isinstance(value, str):
-        return f"<TD>{escape(XML_ILLEGAL.sub('', value))}</TD>"
-    return f"<TD>{value}</TD>"
+CONSENSUS_DESCRIPTIONS = {
+    "agreement": "Share of raters who chose the consensus label",
+    "consensus_label": "Most chosen label of the selected ratings (empty on a tie)",
+}
+TRAINING_COLUMNS = (
+    *(VOColumn(name, kind) for name, kind in zip(IDENTITY_HEADER, IDENTITY_KINDS)),
+    *(VOColumn(c.name, c.kind, c.unit, c.help) for c in FINAL_CSV_COLUMNS),
+    *(
+        VOColumn(name, kind, "", CONSENSUS_DESCRIPTIONS.get(name, ""))
+        for name, kind in zip(CONSENSUS_HEADER, CONSENSUS_KINDS)
+    ),
+)
 
 
 def training_set_votable_stream(ratings):
-    """The training set as VOTable 1.4 TABLEDATA, CHUNK rows per piece.
-
-    astropy writes the header (FIELD types, units, descriptions); the rows
-    are written here so the file streams instead of being built in memory.
-    """
-    head, tail = _votable_frame()
-    yield head
-    rows = []
-    for identity, features, consensus in _training_rows(ratings):
-        cells = "".join(_td(value) for value in (*identity, *features, *consensus))
-        rows.append(f"<TR>{cells}</TR>\n")
-        if len(rows) == CHUNK:
-            yield "".join(rows)
-            rows = []
-    yield "".join(rows) + tail
+    """The training set as VOTable 1.4 TABLEDATA, CHUNK rows per piece."""
+    rows = (
+        (*identity, *features, *consensus)
+        for identity, features, consensus in _training_rows(ratings)
+    )
+    yield from votable_stream(TRAINING_COLUMNS, rows, CHUNK)

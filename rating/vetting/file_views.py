@@ -13,8 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from catalogue.survey.models import Candidate
-from portal.media import ACCEL_PREFIX
-from portal.settings.base import env_bool
+from portal.media import accel_redirect
 from rating.references.nearby import nearby_objects
 from rating.references.simbad import SimbadUnavailable, simbad_objects
 from rating.vetting.forms import (
@@ -63,9 +62,8 @@ def file_download(request, pk, kind):
     filename = pipeline_filename(candidate, stored)
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     disposition = "inline" if request.GET.get("inline") else "attachment"
-    if env_bool("MEDIA_ACCEL_REDIRECT", False):
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = ACCEL_PREFIX + stored.file.name
+    response = accel_redirect(stored.file.name, content_type)
+    if response is not None:
         response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
         return response
     return FileResponse(

@@ -4,7 +4,7 @@ The page shows three positions (candidate, beam centre, deep counterpart);
 building astropy `SkyCoord`s for each on every page view costs ~10 ms, so
 the ICRS → Galactic rotation matrix is taken from astropy once and applied
 with numpy, and sexagesimal strings are formatted here (both agree with
-astropy in `tests/rating/test_positions.py`).
+astropy in `tests/rating/references/test_positions_and_nearby.py`).
 """
 
 import math
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+
+from catalogue.survey.sky import ARCSEC_PER_DEG
 
 
 @cache
@@ -45,7 +47,8 @@ def _sexagesimal(value, decimals, sign):
     """`value` (hours or degrees) as [±]DD:MM:SS.s with `decimals` on the seconds."""
     negative = value < 0
     scale = 10**decimals
-    total = round(abs(value) * 3600 * scale)  # in units of 10^-decimals seconds
+    # Seconds per hour of RA and arcsec per degree of Dec are both 60 × 60.
+    total = round(abs(value) * ARCSEC_PER_DEG * scale)  # in 10^-decimals seconds
     whole_seconds, fraction = divmod(total, scale)
     minutes, seconds = divmod(whole_seconds, 60)
     units, minutes = divmod(minutes, 60)

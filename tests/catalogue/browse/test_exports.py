@@ -4,10 +4,13 @@ import csv
 import io
 
 import pytest
+from astropy.io.votable import parse
 from astropy.table import Table
 from django.urls import reverse
 
+from catalogue.browse.exports import export_columns
 from catalogue.survey.columns import COLUMN_NAMES
+from catalogue.survey.models import Candidate
 
 
 @pytest.fixture
@@ -115,3 +118,45 @@ def test_exports_need_login(client, catalogue):
 
 def test_unknown_format_is_404(alice_client):
     assert alice_client.get("/catalogue/export.xlsx").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["beam=-1", "name=no-such-candidate"])
+def test_empty_selection_is_a_csv_with_only_its_header(alice_client, catalogue, query):
+    _, body = export(alice_client, "csv", query)
+    lines = [line for line in body.decode().splitlines() if line[:2] != "# "]
+    assert lines == [",".join(column[0] for column in export_columns(False))]
+
+
+@pytest.mark.parametrize("query", ["beam=-1", "name=no-such-candidate"])
+def test_empty_selection_is_a_valid_empty_votable(alice_client, catalogue, query):
+    _, body = export(alice_client, "vot", query)
+    table = Table.read(io.BytesIO(body), format="votable")
+    assert len(table) == 0
+    assert set(COLUMN_NAMES) <= set(table.colnames)
+
+
+def test_control_characters_in_names_still_give_a_votable(alice_client, catalogue):
+    # PostgreSQL text cannot hold NUL; the writer's own tests cover \x00.
+    Candidate.objects.filter(name="A1").update(
+        name="A1\x07\x1b", deep_name="deep\x1b[31m\x07"
+    )
+    _, body = export(alice_client, "vot", "label=true&sort=name&name=A1")
+    votable = parse(io.BytesIO(body))
+    table = votable.get_first_table().to_table()
+    assert list(table["name"]) == ["A1\ufffd\ufffd"]
+    assert list(table["deep_name"]) == ["deep\ufffd[31m\ufffd"]
+    assert "name=A1" in table.meta["description"]
+
+
+def test_csv_text_cells_cannot_start_a_formula(alice_client, catalogue):
+    Candidate.objects.filter(name="A1").update(
+        name='=HYPERLINK("http://example.org")', deep_name="@SUM(A1)", ra_str="+1"
+    )
+    _, body = export(alice_client, "csv", "sort=name&label=true")
+    _, rows = read_csv(body)
+    row = next(row for row in rows if row["id"] == str(catalogue.by_name["A1"].pk))
+    assert row["name"] == '\'=HYPERLINK("http://example.org")'
+    assert row["deep_name"] == "'@SUM(A1)"
+    assert row["ra_str"] == "'+1"
+    assert float(row["dec"]) == -30.0  # a number, not a text cell: no guard
+    assert row["is_best_beam"] == "true"

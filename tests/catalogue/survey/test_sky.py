@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 
 from catalogue.browse.querying import base_candidates
 from catalogue.survey.models import Candidate
-from catalogue.survey.sky import cone_search, ra_half_width_deg, validate_cone
+from catalogue.survey.sky import (
+    ARCSEC_PER_DEG,
+    cone_search,
+    ra_half_width_deg,
+    separation_arcsec,
+    validate_cone,
+)
 from tests.factories import BeamFactory
 
 POINTS_PER_CONE = 40
@@ -129,3 +135,62 @@ def test_ra_half_width_widens_towards_the_poles(dec_deg, radius_deg, expected):
 def test_invalid_cones_are_refused(ra, dec, radius, message):
     with pytest.raises(ValueError, match=message):
         validate_cone(ra, dec, radius)
+
+
+# Both ends anywhere on the sphere, with extra weight on RA either side of
+# 0/360 deg and Dec at the poles.
+any_ra = st.one_of(
+    st.floats(0.0, 360.0),
+    st.floats(-0.001, 0.001),
+    st.floats(359.999, 360.001),
+)
+any_dec = st.one_of(
+    st.floats(-90.0, 90.0),
+    st.floats(89.999, 90.0),
+    st.floats(-90.0, -89.999),
+)
+ONE_MAS_ARCSEC = 1e-3
+
+
+def _astropy_separation_arcsec(ra1, dec1, ra2, dec2):
+    first = SkyCoord(ra1 * u.deg, dec1 * u.deg)
+    return float(first.separation(SkyCoord(ra2 * u.deg, dec2 * u.deg)).arcsec)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ra1=any_ra, dec1=any_dec, ra2=any_ra, dec2=any_dec)
+def test_separation_matches_astropy_to_a_milliarcsec(ra1, dec1, ra2, dec2):
+    assert separation_arcsec(ra1, dec1, ra2, dec2) == pytest.approx(
+        _astropy_separation_arcsec(ra1, dec1, ra2, dec2), abs=ONE_MAS_ARCSEC
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    ra=any_ra,
+    dec=any_dec,
+    offset_arcsec=st.floats(1e-3, 10 * ARCSEC_PER_DEG),
+    angle_deg=st.floats(0.0, 360.0),
+)
+def test_small_and_antipodal_separations_match_astropy(
+    ra, dec, offset_arcsec, angle_deg
+):
+    """Close pairs (across RA 0/360 and the poles) and nearly antipodal ones."""
+    centre = SkyCoord(ra * u.deg, dec * u.deg)
+    near = centre.directional_offset_by(angle_deg * u.deg, offset_arcsec * u.arcsec)
+    assert separation_arcsec(ra, dec, near.ra.deg, near.dec.deg) == pytest.approx(
+        offset_arcsec, abs=ONE_MAS_ARCSEC
+    )
+    opposite = SkyCoord((ra + 180.0) * u.deg, -dec * u.deg)
+    far = opposite.directional_offset_by(angle_deg * u.deg, offset_arcsec * u.arcsec)
+    assert separation_arcsec(ra, dec, far.ra.deg, far.dec.deg) == pytest.approx(
+        _astropy_separation_arcsec(ra, dec, far.ra.deg, far.dec.deg),
+        abs=ONE_MAS_ARCSEC,
+    )
+
+
+def test_separation_takes_arrays():
+    ra2 = np.array([0.0, 359.9995, 10.0])
+    dec2 = np.array([0.0, 0.0, 89.9])
+    expected = [_astropy_separation_arcsec(0.0, 0.0, r, d) for r, d in zip(ra2, dec2)]
+    assert separation_arcsec(0.0, 0.0, ra2, dec2) == pytest.approx(expected, abs=1e-6)

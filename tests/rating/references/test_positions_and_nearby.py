@@ -8,7 +8,8 @@ from astropy.coordinates import SkyCoord
 from django.urls import reverse
 
 from catalogue.survey.models import Candidate
-from rating.references.nearby import cone_search, nearby_objects
+from catalogue.survey.sky import cone_search
+from rating.references.nearby import nearby_objects
 from rating.vetting.positions import dec_dms, galactic_deg, ra_hms
 from tests.factories import BeamFactory, CandidateFactory
 
@@ -67,7 +68,9 @@ def test_cone_search_matches_astropy_separations(centre):
     )
     expected = {c.pk: s for c, s in zip(stored, truth) if s <= radius_arcsec}
 
-    found = cone_search(stored, ra0, dec0, radius_arcsec, limit=1000)
+    found = list(
+        cone_search(stored, ra0, dec0, radius_arcsec).order_by("separation_arcsec")
+    )
 
     assert {c.pk for c in found} == set(expected)
     for candidate in found:

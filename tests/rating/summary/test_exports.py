@@ -6,9 +6,14 @@ import zipfile
 
 import pytest
 from astropy.io.votable import parse_single_table
+from astropy.table import Table
 from django.urls import reverse
 
 from catalogue.survey.columns import COLUMN_NAMES
+from catalogue.survey.models import Candidate
+from rating.models import Label, save_rating
+from rating.summary.exports import CONSENSUS_HEADER, FEATURE_NAMES, IDENTITY_HEADER
+from tests.factories import TagFactory
 from tests.rating.conftest import AWKWARD_NOTES
 
 DOWNLOADS = [
@@ -112,3 +117,45 @@ def test_unknown_training_set_format_is_404(client, rated, rater):
     client.force_login(rater)
     response = client.get(reverse("ratings:training_set", args=["xlsx"]))
     assert response.status_code == 404
+
+
+def test_ratings_zip_text_cells_cannot_start_a_formula(client, rated, rater):
+    lone, (ada, _, _) = rated["lone"], rated["users"]
+    tag = TagFactory(name="+Formula")
+    save_rating(lone, ada, Label.UNSURE, tag=tag, notes='=HYPERLINK("http://x")')
+    client.force_login(rater)
+    archive = zipfile.ZipFile(io.BytesIO(_body(client.get(reverse("ratings:zip")))))
+    rows = list(csv.DictReader(io.StringIO(archive.read("ratings.csv").decode())))
+    row = next(row for row in rows if row["candidate_name"] == lone.name)
+    assert row["notes"] == '\'=HYPERLINK("http://x")'
+    assert row["tag"] == "'+Formula"
+    assert float(row["dec_deg"]) == lone.dec  # numbers stay numbers
+    tags = list(csv.DictReader(io.StringIO(archive.read("tags.csv").decode())))
+    assert "'+Formula" in {row["name"] for row in tags}
+
+
+def test_training_set_guards_text_and_survives_control_characters(client, rated, rater):
+    Candidate.objects.filter(pk=rated["lone"].pk).update(
+        name="-J000003", deep_name="deep\x07\x1b[0m"
+    )
+    client.force_login(rater)
+    text = _body(client.get(reverse("ratings:training_set", args=["csv"]))).decode()
+    names = {row["name"] for row in csv.DictReader(io.StringIO(text, newline=""))}
+    assert "'-J000003" in names
+    body = _body(client.get(reverse("ratings:training_set", args=["votable"])))
+    table = Table.read(io.BytesIO(body), format="votable")
+    lone = next(row for row in table if row["name"] == "-J000003")
+    assert lone["deep_name"] == "deep\ufffd\ufffd[0m"
+
+
+@pytest.mark.parametrize("export_format", ["csv", "votable"])
+def test_empty_training_set_is_its_header(client, rated, rater, export_format):
+    client.force_login(rater)
+    url = reverse("ratings:training_set", args=[export_format])
+    body = _body(client.get(url + "?label=true&user=cat"))
+    if export_format == "csv":
+        assert body.decode().splitlines() == [
+            ",".join(IDENTITY_HEADER + FEATURE_NAMES + CONSENSUS_HEADER)
+        ]
+    else:
+        assert len(Table.read(io.BytesIO(body), format="votable")) == 0
