@@ -9,27 +9,37 @@ Formula injection: a spreadsheet opening the file treats a cell that starts
 with `=`, `+`, `-` or `@` as a formula (and a leading tab or CR can hide
 one), so a candidate name or a rater's note could run as one. Every text
 cell that starts with one of `FORMULA_STARTS` gets a leading `'`, which
-spreadsheets show as text. Numbers are not text cells, so a negative Dec
-stays the number -45.2. Rows the database formats itself (COPY) get the
-same rule from `neutralised_text`, applied in the query.
+spreadsheets show as text, unless it is a plain signed number or
+sexagesimal value (`-45:12:00.0`, `+1.5e-3`: `SIGNED_VALUE`), which no
+spreadsheet runs and which astronomers' tools must read unchanged. Numbers
+are not text cells, so a negative Dec stays the number -45.2. Rows the
+database formats itself (COPY) get the same rule from `neutralised_text`,
+applied in the query.
 """
 
 import csv
 import datetime
 import io
 import math
+import re
 
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Concat, Left
 from django.db.models.lookups import In
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TEXT_GUARD = "'"
+# A sign, digits with optional `:`-separated sexagesimal fields, a decimal
+# part and an exponent; the same pattern in Python and in the database.
+SIGNED_VALUE = r"^[-+][0-9]+(:[0-9]+)*([.][0-9]*)?([eE][-+]?[0-9]+)?$"
+_SIGNED_VALUE = re.compile(SIGNED_VALUE)
 
 
 def text_cell(text):
     """`text`, with a leading `'` when a spreadsheet would read a formula."""
-    return TEXT_GUARD + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) and not _SIGNED_VALUE.match(text):
+        return TEXT_GUARD + text
+    return text
 
 
 def csv_cell(value):
@@ -49,9 +59,11 @@ def csv_cell(value):
 
 def neutralised_text(field):
     """Database expression: text `field` with `text_cell`'s leading `'`."""
+    formula_start = In(Left(F(field), 1), FORMULA_STARTS)
+    signed_value = Q(**{f"{field}__regex": SIGNED_VALUE})
     return Case(
         When(
-            In(Left(F(field), 1), FORMULA_STARTS),
+            formula_start & ~signed_value,
             then=Concat(Value(TEXT_GUARD), F(field)),
         ),
         default=F(field),

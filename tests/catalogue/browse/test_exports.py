@@ -150,13 +150,17 @@ def test_control_characters_in_names_still_give_a_votable(alice_client, catalogu
 
 def test_csv_text_cells_cannot_start_a_formula(alice_client, catalogue):
     Candidate.objects.filter(name="A1").update(
-        name='=HYPERLINK("http://example.org")', deep_name="@SUM(A1)", ra_str="+1"
+        name='=HYPERLINK("http://example.org")',
+        deep_name="@SUM(A1)",
+        ra_str="+1+cmd|' /C calc'!A0",
+        dec_str="-30:00:00.0",
     )
     _, body = export(alice_client, "csv", "sort=name&label=true")
     _, rows = read_csv(body)
     row = next(row for row in rows if row["id"] == str(catalogue.by_name["A1"].pk))
     assert row["name"] == '\'=HYPERLINK("http://example.org")'
     assert row["deep_name"] == "'@SUM(A1)"
-    assert row["ra_str"] == "'+1"
+    assert row["ra_str"] == "'+1+cmd|' /C calc'!A0"
+    assert row["dec_str"] == "-30:00:00.0"  # a signed value, not a formula
     assert float(row["dec"]) == -30.0  # a number, not a text cell: no guard
     assert row["is_best_beam"] == "true"

@@ -61,8 +61,11 @@ def test_no_rows_is_a_valid_empty_table():
     "value,cell",
     [
         ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
-        ("+1", "'+1"),
+        ("+1", "+1"),  # a signed value, which no spreadsheet runs
+        ("-45:12:00.0", "-45:12:00.0"),
+        ("+1.5e-3", "+1.5e-3"),
         ("-2+3", "'-2+3"),
+        ("-1:2:3+cmd", "'-1:2:3+cmd"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tcmd", "'\tcmd"),
         ("\rcmd", "'\rcmd"),
