@@ -111,7 +111,7 @@ class CatalogueFilterForm(forms.Form):
         self.cone_radius_arcsec = radius_arcsec
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FilterWidget:
     """What the filter panel's template writes for one filter field.
 

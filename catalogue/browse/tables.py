@@ -122,6 +122,9 @@ class NameColumn(TextColumn):
         return str(value)
 
 
+EMPTY_CELL_TEXT = "—"  # shown for a NULL (or blank text) value
+
+
 @dataclass(frozen=True, slots=True)
 class ShownColumn:
     """One shown column as the table template writes it.
@@ -208,9 +211,13 @@ class BaseCandidateTable(tables.Table):
         return [shown_column(bound) for bound in self.columns]
 
     def page_rows(self, shown_columns):
-        """Per row of the current page (dicts of `record_fields`): the
-        candidate page's URL with the filters, and its cells as
-        (`ShownColumn`, text or None for an empty cell)."""
+        """The cells of the current page's rows (dicts of `record_fields`),
+        each as (td attributes, text, link or None).
+
+        The link is the candidate page's URL with the filters. Everything
+        per cell is decided here so that the template only writes it: the
+        cells are most of the page's output.
+        """
         # One reverse() for the page instead of one per row.
         url_pattern = reverse("rating:candidate", args=[0]).replace("/0/", "/{}/")
         suffix = f"?{self.filter_query}" if self.filter_query else ""
@@ -220,13 +227,19 @@ class BaseCandidateTable(tables.Table):
                 shown_columns, self._value_keys(), strict=True
             )
         ]
-        return [
-            (
-                url_pattern.format(row.record["id"]) + suffix,
-                [(shown, text(row.record[key])) for shown, text, key in cells],
+        rows = []
+        for row in self.page.object_list:
+            record = row.record
+            url = url_pattern.format(record["id"]) + suffix
+            rows.append(
+                [
+                    (shown.empty_attrs, EMPTY_CELL_TEXT, None)
+                    if (text := cell_text(record[key])) is None
+                    else (shown.td_attrs, text, url if shown.links else None)
+                    for shown, cell_text, key in cells
+                ]
             )
-            for row in self.page.object_list
-        ]
+        return rows
 
     project = TextColumn(
         sort_key="project",
