@@ -57,7 +57,7 @@ def chosen_columns(user):
 
 
 class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
-    """`/catalogue/`: filter, sort and page through candidates (SPEC §5)."""
+    """`/catalogue/`: filter, sort and page through candidates."""
 
     template_name = "catalogue/candidate_list.html"
     filterset_class = CandidateFilterSet
