@@ -6,14 +6,14 @@ from `catalogue.survey.columns`. Sorting goes through `querying.sorted_candidate
 so the table, the exports and "Rate & next" order rows the same way.
 """
 
-import copy
-from html import escape
+from dataclasses import dataclass
+from functools import lru_cache
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django_tables2.utils import AttributeDict
 
+from catalogue.browse.adapters.tables2 import CheaplyCopiedColumnMixin, record_key
 from catalogue.browse.querying import sorted_candidates
 from catalogue.survey.columns import FINAL_CSV_COLUMNS
 
@@ -70,40 +70,30 @@ def header(text, unit):
     return f"{text} ({unit})" if unit else text
 
 
-class SortedColumnMixin:
+class SortedColumnMixin(CheaplyCopiedColumnMixin):
     """Orders through `sorted_candidates`: NULLs last, `id` tie-breaker.
 
-    Cells are rendered by `cell()`, a plain function of the value: the
-    catalogue body is built in one pass (`CandidateTable.body_html`) because
-    django-tables2's per-cell template machinery cost more than the queries.
+    A cell's text comes from `cell_text()`, a plain function of the value
+    (None for an empty cell): the table template writes the rows in one
+    pass, because django-tables2's per-cell template machinery cost more
+    than the queries.
     """
+
+    links = False  # whether the cell links to the candidate page
 
     def __init__(self, *args, sort_key, cone=False, **kwargs):
         self.sort_key = sort_key
         self.cone = cone
         super().__init__(*args, **kwargs)
 
-    def __deepcopy__(self, memo):
-        # Every table copies its ~30 class-level columns; a column's only
-        # per-table state is set on the copy (`query_suffix`), so copying
-        # the object and its attrs dicts is enough, and much cheaper.
-        column = copy.copy(self)
-        column.attrs = {key: dict(value) for key, value in self.attrs.items()}
-        return column
-
     def order(self, queryset, is_descending):
         key = f"-{self.sort_key}" if is_descending else self.sort_key
         return sorted_candidates(queryset, key, cone=self.cone), True
 
 
-EMPTY_CELL = '<td class="empty">—</td>'
-
-
 class TextColumn(SortedColumnMixin, tables.Column):
-    def cell(self, value, record):
-        if value in (None, ""):
-            return EMPTY_CELL
-        return f"<td>{escape(str(value))}</td>"
+    def cell_text(self, value):
+        return None if value in (None, "") else str(value)
 
 
 class NumberColumn(SortedColumnMixin, tables.Column):
@@ -114,10 +104,10 @@ class NumberColumn(SortedColumnMixin, tables.Column):
         self.decimals = decimals
         super().__init__(*args, **kwargs)
 
-    def cell(self, value, record):
+    def cell_text(self, value):
         if value is None:
-            return EMPTY_CELL
-        return f'<td class="num">{value * self.factor:.{self.decimals}f}</td>'
+            return None
+        return f"{value * self.factor:.{self.decimals}f}"
 
 
 class NameColumn(TextColumn):
@@ -127,15 +117,65 @@ class NameColumn(TextColumn):
     within the list the rater was looking at.
     """
 
-    query_suffix = ""  # "?<filters>", set per table by `BaseCandidateTable`
-    url_pattern = "{}"  # the candidate URL with "{}" for the id, set per page
+    links = True
 
-    def cell(self, value, record):
-        url = self.url_pattern.format(record["id"])
-        return (
-            f'<td class="name"><a href="{escape(url + self.query_suffix)}">'
-            f"{escape(value)}</a></td>"
-        )
+    def cell_text(self, value):
+        return str(value)
+
+
+EMPTY_CELL_TEXT = "—"  # shown for a NULL (or blank text) value
+
+
+@dataclass(frozen=True, slots=True)
+class ShownColumn:
+    """One shown column as the table template writes it.
+
+    The attributes are the column's django-tables2 `attrs` ("th" with the
+    ordering classes, "td"), resolved once per column rather than per cell.
+    An empty cell keeps the "td" attributes but its class is "empty", so a
+    dash is not styled (aligned) as a number.
+    """
+
+    name: str
+    header: str
+    th_attrs: str
+    td_attrs: str
+    empty_attrs: str
+    links: bool
+    sort_target: str  # the `sort` its header link asks for
+
+
+@lru_cache(maxsize=256)
+def _attributes_html(items):
+    return AttributeDict(items).as_html()
+
+
+def attributes_html(attrs):
+    """`AttributeDict(attrs).as_html()`, remembered: it costs about 10 µs
+    (a `format_html` per attribute) and the table writes the same few
+    attribute sets on every page. `attrs` holds resolved values (a bound
+    column's `attrs` has called any callables), so caching them is exact."""
+    try:
+        return _attributes_html(tuple(attrs.items()))
+    except TypeError:  # an unhashable value: not worth remembering
+        return AttributeDict(attrs).as_html()
+
+
+def shown_column(bound_column):
+    """The `ShownColumn` of a django-tables2 bound column of the table."""
+    attrs = bound_column.attrs
+    ascending = bound_column.is_ordered and not (
+        bound_column.order_by_alias.is_descending
+    )
+    return ShownColumn(
+        name=bound_column.name,
+        header=str(bound_column.header),
+        th_attrs=attributes_html(attrs["th"]),
+        td_attrs=attributes_html(attrs["td"]),
+        empty_attrs=attributes_html({**attrs["td"], "class": "empty"}),
+        links=bound_column.column.links,
+        sort_target=f"-{bound_column.name}" if ascending else bound_column.name,
+    )
 
 
 def _tooltip(text):
@@ -146,7 +186,9 @@ def csv_column(column):
     """The table column for one `_final.csv` column."""
     if column.name == "name":
         return NameColumn(
-            sort_key="name", verbose_name="Name", attrs=_tooltip(column.help)
+            sort_key="name",
+            verbose_name="Name",
+            attrs={"th": {"title": column.help}, "td": {"class": "name"}},
         )
     if column.name in DISPLAY:
         text, unit, factor, decimals = DISPLAY[column.name]
@@ -168,45 +210,53 @@ class BaseCandidateTable(tables.Table):
     """Context columns that are not in `_final.csv`."""
 
     def __init__(self, *args, filter_query="", **kwargs):
+        """`filter_query`: the query string the name links carry."""
         super().__init__(*args, **kwargs)
-        if filter_query and "name" in self.columns:
-            self.columns["name"].column.query_suffix = f"?{filter_query}"
+        self.filter_query = filter_query
 
     def _value_keys(self):
         """(column, key of its value in a page record) per shown column."""
-        return [
-            (bound.column, str(bound.accessor).replace(".", "__"))
-            for bound in self.columns
-        ]
+        return [(bound.column, record_key(bound)) for bound in self.columns]
 
     def record_fields(self):
         """What a page fetches per row (`values()` keys): the id and the
         shown columns only, as dicts rather than model instances."""
         return ["id", *{key for _, key in self._value_keys()}]
 
-    def body_html(self):
-        """The `<tr>` rows of the current page (dicts of `record_fields`)."""
-        if "name" in self.columns:
-            # One reverse() for the page instead of one per row.
-            self.columns["name"].column.url_pattern = reverse(
-                "rating:candidate", args=[0]
-            ).replace("/0/", "/{}/")
-        columns = self._value_keys()
-        rows = [
-            "<tr>"
-            + "".join(column.cell(record[key], record) for column, key in columns)
-            + "</tr>"
-            for record in self.page.object_list.data
+    def shown_columns(self):
+        """The shown columns, in order, as the table template writes them."""
+        return [shown_column(bound) for bound in self.columns]
+
+    def page_rows(self, shown_columns):
+        """The cells of the current page's rows (dicts of `record_fields`),
+        each as (td attributes, text, link or None).
+
+        The link is the candidate page's URL with the filters. Everything
+        per cell is decided here so that the template only writes it: the
+        cells are most of the page's output.
+        """
+        # One reverse() for the page instead of one per row.
+        url_pattern = reverse("rating:candidate", args=[0]).replace("/0/", "/{}/")
+        suffix = f"?{self.filter_query}" if self.filter_query else ""
+        cells = [
+            (shown, column.cell_text, key)
+            for shown, (column, key) in zip(
+                shown_columns, self._value_keys(), strict=True
+            )
         ]
-        if not rows:
-            rows = [
-                format_html(
-                    '<tr><td colspan="{}" class="empty-text">{}</td></tr>',
-                    len(columns),
-                    self.empty_text,
-                )
-            ]
-        return mark_safe("\n".join(rows))
+        rows = []
+        for row in self.page.object_list:
+            record = row.record
+            url = url_pattern.format(record["id"]) + suffix
+            rows.append(
+                [
+                    (shown.empty_attrs, EMPTY_CELL_TEXT, None)
+                    if (text := cell_text(record[key])) is None
+                    else (shown.td_attrs, text, url if shown.links else None)
+                    for shown, cell_text, key in cells
+                ]
+            )
+        return rows
 
     project = TextColumn(
         sort_key="project",

@@ -1,13 +1,13 @@
 """Catalogue views (login required): the filtered table, exports, column chooser."""
 
-from urllib.parse import urlencode
-
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseBadRequest, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
@@ -16,16 +16,10 @@ from django_tables2 import SingleTableMixin
 from catalogue.browse.bounds import column_bounds
 from catalogue.browse.exports import csv_lines, votable_chunks
 from catalogue.browse.filters import CandidateFilterSet
+from catalogue.browse.forms import filter_widget
 from catalogue.browse.models import CataloguePreference
-from catalogue.browse.page_html import (
-    column_choices_html,
-    filter_fields_html,
-    observation_options_html,
-    pairs_without,
-    range_rows_html,
-    table_html,
-)
 from catalogue.browse.pagination import CataloguePaginator
+from catalogue.browse.query_params import pairs_without, query_without
 from catalogue.browse.querying import (
     base_candidates,
     catalogue_filterset,
@@ -63,7 +57,7 @@ def chosen_columns(user):
 
 
 class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
-    """`/catalogue/`: filter, sort and page through candidates (SPEC §5)."""
+    """`/catalogue/`: filter, sort and page through candidates."""
 
     template_name = "catalogue/candidate_list.html"
     filterset_class = CandidateFilterSet
@@ -98,7 +92,7 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return {
             "exclude": excluded_columns(chosen_columns(self.request.user), cone),
             "order_by": clean_sort(self.request.GET.get("sort"), cone),
-            "filter_query": _without(self.request.GET, "page", "per_page", "sort"),
+            "filter_query": query_without(self.request.GET, "page", "per_page", "sort"),
         }
 
     def get_context_data(self, **kwargs):
@@ -106,34 +100,71 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         form = self.filterset.form
         table = context["table"]
         cone = self.filterset.cone
-        lists = reference_lists()
-        choices = {"project": lists["projects"], "tag": lists["tags"]}
+        params = self.request.GET
         context.update(
             form=form,
-            filter_groups={
-                group: filter_fields_html(form, names, choices)
-                for group, names in FILTER_GROUPS.items()
-            },
-            observation_options=observation_options_html(lists["observations"]),
-            range_rows=range_rows_html(range_rows(form)),
-            ranges_open=any(
-                self.request.GET.get(f"{column.name}_{suffix}")
-                for column in NUMERIC_COLUMNS
-                for suffix in ("min", "max")
-            ),
+            filter_groups=filter_groups_html(form, params),
             cone=cone,
-            query=self.request.GET.urlencode(),
-            export_query=_without(self.request.GET, "page", "per_page"),
-            column_choices=column_choices_html(
-                CHOOSABLE_COLUMNS, {column.name for column in table.columns}
+            query=params.urlencode(),
+            export_query=query_without(params, "page", "per_page"),
+            column_choices=render_fragment(
+                "catalogue/browse/column_choices.html",
+                {
+                    "choosable": CHOOSABLE_COLUMNS,
+                    "shown": {column.name for column in table.columns},
+                },
             ),
-            table_html=table_html(
-                table,
-                self.request.GET,
-                clean_sort(self.request.GET.get("sort"), cone is not None),
-            ),
+            table_html=table_html(table, params),
         )
         return context
+
+
+def render_fragment(template_name, context):
+    """A Jinja2 fragment of the page, for the Django template to include.
+
+    Jinja2 escaped every value while rendering, so the result is safe.
+    """
+    return mark_safe(render_to_string(template_name, context, using="jinja2"))
+
+
+def filter_groups_html(form, params):
+    """The filter panel's field groups and column ranges (Jinja2-rendered)."""
+    lists = reference_lists()
+    choices = {"project": lists["projects"], "tag": lists["tags"]}
+    groups = {
+        group: [filter_widget(form[name], choices.get(name)) for name in names]
+        for group, names in FILTER_GROUPS.items()
+    }
+    ranges_open = any(
+        params.get(f"{column.name}_{suffix}")
+        for column in NUMERIC_COLUMNS
+        for suffix in ("min", "max")
+    )
+    return render_fragment(
+        "catalogue/browse/filter_groups.html",
+        {
+            "groups": groups,
+            "observations": lists["observations"],
+            "range_rows": range_rows(form),
+            "ranges_open": ranges_open,
+        },
+    )
+
+
+def table_html(table, params):
+    """The candidate table with sortable headers, its rows and pagination
+    (Jinja2-rendered); `params` is the request's query string."""
+    columns = table.shown_columns()
+    return render_fragment(
+        "catalogue/browse/table.html",
+        {
+            "table": table,
+            "columns": columns,
+            "rows": table.page_rows(columns),
+            "sort_pairs": pairs_without(params, "sort", "page"),
+            "page_pairs": pairs_without(params, "page"),
+        },
+    )
 
 
 def range_rows(form):
@@ -164,11 +195,6 @@ def range_rows(form):
             }
         )
     return rows
-
-
-def _without(params, *names):
-    """`params` (a QueryDict) as a query string without the keys `names`."""
-    return urlencode(pairs_without(params, *names))
 
 
 class CatalogueExportView(LoginRequiredMixin, View):

@@ -117,6 +117,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The catalogue page's filter panel and table (see portal/jinja2.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "portal.jinja2.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "portal.wsgi.application"
