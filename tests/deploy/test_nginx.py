@@ -11,7 +11,6 @@ there). Every check is an HTTP request a browser or operator would make.
 
 import os
 import re
-import shutil
 import signal
 import socket
 import ssl
@@ -28,13 +27,14 @@ from urllib3.exceptions import InsecureRequestWarning
 
 from tests.deploy.conftest import REPO, free_port
 from tests.deploy.standin_firefly import FRAME_TEXT, StandInFirefly
+from tests.system_tools import needs_package
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not (Path("/usr/sbin/nginx").exists() and shutil.which("envsubst")),
-        reason="needs Debian nginx and envsubst (gettext-base); .ci/run installs them",
-    ),
+    needs_package("nginx", "/usr/sbin/nginx"),
+    needs_package("gettext-base", "envsubst"),
+    needs_package("openssl", "openssl"),
+    needs_package("curl", "curl"),
 ]
 
 DOMAIN = "portal.test"
