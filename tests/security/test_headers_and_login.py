@@ -75,6 +75,13 @@ def test_repeated_failed_logins_are_throttled_per_account_and_address(
     assert other.status_code == 302
 
 
+def login_status(client, username, **extra):
+    """Status of a login with the right password (302 in, 429 throttled)."""
+    return client.post(
+        reverse("login"), {"username": username, "password": PASSWORD}, **extra
+    ).status_code
+
+
 def fail_login(client, username, **extra):
     response = client.post(
         reverse("login"), {"username": username, "password": "wrong"}, **extra
@@ -88,12 +95,7 @@ def test_a_spoofed_x_real_ip_from_an_untrusted_address_is_ignored(client, rater)
     """TRUSTED_PROXIES is empty: every X-Real-IP header is the client's own."""
     for attempt in range(10):
         fail_login(client, "rater", HTTP_X_REAL_IP=f"203.0.113.{attempt}")
-    throttled = client.post(
-        reverse("login"),
-        {"username": "rater", "password": PASSWORD},
-        HTTP_X_REAL_IP="198.51.100.77",
-    )
-    assert throttled.status_code == 429
+    assert login_status(client, "rater", HTTP_X_REAL_IP="198.51.100.77") == 429
 
 
 @pytest.mark.django_db
@@ -103,15 +105,10 @@ def test_x_real_ip_names_the_client_only_behind_a_trusted_proxy(
     settings.TRUSTED_PROXIES = ["10.0.0.0/24", "192.0.2.5"]
     for _ in range(10):
         fail_login(client, "rater", REMOTE_ADDR="10.0.0.9", HTTP_X_REAL_IP="1.2.3.4")
-    login = {"username": "rater", "password": PASSWORD}
-    same_client = client.post(
-        reverse("login"), login, REMOTE_ADDR="192.0.2.5", HTTP_X_REAL_IP="1.2.3.4"
-    )
-    assert same_client.status_code == 429
-    other_client = client.post(
-        reverse("login"), login, REMOTE_ADDR="10.0.0.9", HTTP_X_REAL_IP="1.2.3.5"
-    )
-    assert other_client.status_code == 302
+    same_client = {"REMOTE_ADDR": "192.0.2.5", "HTTP_X_REAL_IP": "1.2.3.4"}
+    assert login_status(client, "rater", **same_client) == 429
+    other_client = {"REMOTE_ADDR": "10.0.0.9", "HTTP_X_REAL_IP": "1.2.3.5"}
+    assert login_status(client, "rater", **other_client) == 302
 
 
 @pytest.mark.django_db
@@ -124,22 +121,11 @@ def test_failures_on_one_account_do_not_lock_a_colleague_behind_the_same_nat(
     office = {"REMOTE_ADDR": "192.0.2.40"}
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         fail_login(client, "rater", **office)
-    attacked = client.post(
-        reverse("login"), {"username": "rater", "password": PASSWORD}, **office
-    )
-    assert attacked.status_code == 429
-    colleague = client.post(
-        reverse("login"), {"username": "colleague", "password": PASSWORD}, **office
-    )
-    assert colleague.status_code == 302
+    assert login_status(client, "rater", **office) == 429
+    assert login_status(client, "colleague", **office) == 302
     # Nor is the account locked for everyone: its owner elsewhere logs in.
     client.logout()
-    elsewhere = client.post(
-        reverse("login"),
-        {"username": "rater", "password": PASSWORD},
-        REMOTE_ADDR="192.0.2.41",
-    )
-    assert elsewhere.status_code == 302
+    assert login_status(client, "rater", REMOTE_ADDR="192.0.2.41") == 302
 
 
 @pytest.mark.django_db
@@ -149,10 +135,7 @@ def test_many_accounts_from_one_address_reach_the_per_address_ceiling(
     settings.LOGIN_ADDRESS_FAILURE_LIMIT = 12
     for number in range(12):
         fail_login(client, f"guess{number}")
-    throttled = client.post(
-        reverse("login"), {"username": "rater", "password": PASSWORD}
-    )
-    assert throttled.status_code == 429
+    assert login_status(client, "rater") == 429
 
 
 @pytest.mark.django_db(transaction=True)
