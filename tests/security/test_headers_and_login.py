@@ -111,6 +111,16 @@ def test_x_real_ip_names_the_client_only_behind_a_trusted_proxy(
     assert login_status(client, "rater", **other_client) == 302
 
 
+def test_a_malformed_trusted_proxy_setting_is_reported(rf, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from portal.ratelimit import client_ip
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/33"]
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES"):
+        client_ip(rf.get("/", REMOTE_ADDR="10.0.0.1"))
+
+
 @pytest.mark.django_db
 def test_failures_on_one_account_do_not_lock_a_colleague_behind_the_same_nat(
     client, rater, settings
