@@ -82,3 +82,29 @@ def test_bench_report_records_the_settings_in_force():
     assert recorded["random_page_cost"] == random_page_cost
     assert recorded["shared_buffers"].endswith(("kB", "MB", "GB"))
     assert isinstance(recorded["pending_restart"], list)
+
+
+def test_alter_system_writes_each_setting_then_reloads(tmp_path):
+    """alter-system.sh against a stand-in psql (never the shared server)."""
+    psql = tmp_path / "psql"
+    psql.write_text(
+        f'#!/bin/sh\necho "ARGS $*" >> {tmp_path}/psql.log\n'
+        f"[ -t 0 ] || cat >> {tmp_path}/psql.log\n"
+        'case "$*" in *pending_restart*) echo shared_buffers;; esac\n'
+    )
+    psql.chmod(0o755)
+    result = subprocess.run(
+        ["sh", str(REPO / "docker/postgres/alter-system.sh"), "1024", "-h", "db"],
+        env={"PATH": f"{tmp_path}:{os.environ['PATH']}"},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    log = (tmp_path / "psql.log").read_text().splitlines()
+    assert "ALTER SYSTEM SET shared_buffers = '256MB';" in log
+    assert "ALTER SYSTEM SET random_page_cost = '1.1';" in log
+    assert sum(line.startswith("ALTER SYSTEM") for line in log) == 6
+    assert any("pg_reload_conf()" in line for line in log)
+    assert all("-h db" in line for line in log if line.startswith("ARGS"))
+    assert result.stdout.strip().endswith("waiting for a restart: shared_buffers")
