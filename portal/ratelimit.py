@@ -1,4 +1,4 @@
-"""A small fixed-window rate limiter on Django's cache (login, token endpoints).
+"""A small rate limiter on Django's cache (login, token endpoints).
 
 Production keeps the counters in Redis (`REDIS_URL`), so every gunicorn
 worker and every web container counts the same hits.
@@ -6,7 +6,6 @@ worker and every web container counts the same hits.
 
 import hashlib
 import ipaddress
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -57,15 +56,19 @@ def limiter_key(*parts):
 
 @dataclass(frozen=True)
 class RateLimit:
-    """At most `limit` hits per `window_s` seconds per key."""
+    """At most `limit` hits per `window_s` seconds per key.
+
+    A key's window opens at its first hit and closes `window_s` seconds
+    later (the counter's cache timeout; incrementing keeps it), so hits
+    are never split between two clock-aligned windows.
+    """
 
     name: str
     limit: int
     window_s: int
 
     def _key(self, key):
-        window = int(time.time() // self.window_s)
-        return f"ratelimit:{self.name}:{key}:{window}"
+        return f"ratelimit:{self.name}:{key}"
 
     def exceeded(self, key):
         """True when `key` has already used up this window's hits."""

@@ -223,3 +223,22 @@ def test_a_valid_token_works_while_bad_tokens_are_throttled(client, rater):
     assert client.get(url, HTTP_AUTHORIZATION="Token cpt_wrong").status_code == 429
     valid = client.get(url, HTTP_AUTHORIZATION=f"Token {key}")
     assert valid.status_code == 200
+
+
+def test_a_rate_limit_window_opens_at_the_first_hit():
+    """Counting from the first hit, not from clock-aligned windows, so a run
+    of failures is never split in two at a window boundary."""
+    import time
+
+    from portal.ratelimit import RateLimit
+
+    limit = RateLimit("window-test", limit=2, window_s=1)
+    while time.time() % 1 < 0.85:  # just before a whole second...
+        time.sleep(0.01)
+    first = limit.hit("k")
+    time.sleep(0.2)  # ...and just after it
+    assert [first, limit.hit("k")] == [1, 2]
+    assert limit.exceeded("k")
+    time.sleep(1.1)
+    assert not limit.exceeded("k")
+    assert limit.hit("k") == 1
