@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format migrate-dev demo bench
+.PHONY: help venv system-packages run test lint format migrate-dev demo bench
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -33,7 +33,15 @@ run: demo ## Serve the portal with demo data on http://127.0.0.1:8000 (SQLite)
 	@echo "Serving on http://$(HOST):$(PORT)/ — demo login printed above."
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv ## Run the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+# Debian packages the tests drive: browser tests (chromium), the nginx test
+# (nginx, envsubst from gettext-base), certificate and healthcheck scripts,
+# backup and restore (pg_dump, pg_restore, psql).
+SYSTEM_PACKAGES := chromium nginx gettext-base openssl curl postgresql-client
+
+system-packages: ## Install the Debian packages the tests drive (root + apt-get only)
+	@sh scripts/system-packages.sh $(SYSTEM_PACKAGES)
+
+test: venv system-packages ## Run the test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv ## ruff check and format check
@@ -46,9 +54,15 @@ format: venv ## Apply ruff formatting and import sorting
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 BENCH_ARGS ?=
+# Memory the local PostgreSQL is tuned for, as POSTGRES_MEMORY_MB does for
+# the db container (docker/postgres/tuning.sh); bench.json records the
+# settings in force (shared_buffers changes only at the server's restart).
+POSTGRES_MEMORY_MB ?= 4096
 
 bench: venv ## Benchmarks on PostgreSQL (1M candidates, 100k ratings) → var/bench/bench.json
 	createdb -h 127.0.0.1 -U postgres portal_bench 2>/dev/null || true
+	sh docker/postgres/alter-system.sh $(POSTGRES_MEMORY_MB) -h 127.0.0.1 -U postgres -d postgres \
+		|| echo "bench: the local PostgreSQL keeps its settings (no superuser?)"
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=portal.settings.bench \
 		$(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=portal.settings.bench \

@@ -8,11 +8,41 @@ from django.core.cache import cache
 
 from catalogue.demo.observation import write_demo_observation
 from catalogue.ingest.service import ingest_directory
+from tests.browser import CHROMIUM_PATH
 from tests.factories import UserFactory
+from tests.system_tools import INSTALL_COMMAND, MISSING_PACKAGE, needs_package
 
 DEMO_SBID = "SB50230"
 DEMO_BEAMS = 2
 DEMO_PER_BEAM = 6
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests skip where Debian's Chromium is not installed."""
+    without_chromium = needs_package("chromium", CHROMIUM_PATH)
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(without_chromium)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter):
+    """One closing line naming the missing packages that made tests skip
+    (after pytest's short summary, just before the counts)."""
+    result = yield
+    skipped = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        if MISSING_PACKAGE in reason:
+            package = reason.split(MISSING_PACKAGE, 1)[1].split()[0]
+            skipped[package] = skipped.get(package, 0) + 1
+    if skipped:
+        counts = ", ".join(f"{name} ({n} tests)" for name, n in sorted(skipped.items()))
+        terminalreporter.write_line(
+            f"Skipped for missing system packages: {counts}; "
+            f"install them with: {INSTALL_COMMAND}"
+        )
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -151,6 +151,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+# Failed logins per window (seconds) before the login answers 429: per
+# account and client address, and per address alone (many accounts, or a
+# whole office behind one NAT).
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
+LOGIN_FAILURE_WINDOW_S = int(os.environ.get("LOGIN_FAILURE_WINDOW_S", "300"))
+# Proxies (addresses or CIDRs) whose X-Real-IP header names the client; a
+# request from anywhere else is counted under its own connection address.
+# Empty in dev and test; compose sets the compose network.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -46,3 +46,18 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# One cache for every gunicorn worker and web container: login and token
+# rate limits, the header menu, the catalogue's reference lists and SIMBAD
+# answers. Without REDIS_URL each process keeps its own (a single-process
+# server only: limits would multiply by the number of workers and an
+# invalidation would reach one worker). Sessions stay in the database, so a
+# Redis restart logs nobody out.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }

@@ -13,14 +13,18 @@ import sys
 import pytest
 
 from tests.deploy.conftest import ENV_EXAMPLE, REPO
+from tests.system_tools import needs_package, postgres_reachable
 
 PGHOST = "127.0.0.1"
 DATABASE = "portal_issue8_backup_test"
 
-pytestmark = pytest.mark.skipif(
-    subprocess.run(["pg_isready", "-h", PGHOST, "-q"]).returncode != 0,
-    reason="needs the local PostgreSQL at 127.0.0.1:5432",
-)
+pytestmark = [
+    needs_package("postgresql-client", "pg_dump", "pg_restore", "psql"),
+    pytest.mark.skipif(
+        not postgres_reachable(PGHOST),
+        reason="needs the local PostgreSQL at 127.0.0.1:5432",
+    ),
+]
 
 
 def psql(sql):

@@ -8,7 +8,7 @@ import pytest
 
 from tests.deploy.conftest import REPO, compose_config
 
-BASE_SERVICES = {"web", "db", "firefly"}
+BASE_SERVICES = {"web", "db", "redis", "firefly"}
 PROD_SERVICES = BASE_SERVICES | {"nginx", "certbot", "autoheal"}
 
 
@@ -98,6 +98,7 @@ def test_prod_runs_gunicorn_behind_nginx_only(merged):
     assert published == {
         "web": [],
         "db": [],
+        "redis": [],
         "firefly": [],
         "nginx": [80, 443],
         "certbot": [],
@@ -188,3 +189,37 @@ def test_prod_refuses_an_env_file_without_a_required_secret(
     result = compose_config(compose_binary, "prod", env_file=env_file)
     assert result.returncode != 0
     assert f"set {missing} in .env" in result.stderr
+
+
+def test_web_shares_a_redis_cache_that_it_waits_for(merged):
+    for flavour, model in merged.items():
+        services = model["services"]
+        assert environment(model, "web")["REDIS_URL"] == "redis://redis:6379/0"
+        assert services["web"]["depends_on"]["redis"]["condition"] == (
+            "service_healthy"
+        )
+        redis = services["redis"]
+        assert redis["image"] == "redis:7.4", flavour
+        assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+        assert "ports" not in redis
+        command = redis["command"]
+        assert command[command.index("--maxmemory") + 1] == "256mb"
+
+
+def test_nginx_is_trusted_for_the_client_address_only_in_production(merged):
+    assert "TRUSTED_PROXIES" not in environment(merged["dev"], "web")
+    for flavour, subnet in (("prod", "172.30.0.0/24"), ("staging", "172.30.1.0/24")):
+        model = merged[flavour]
+        assert environment(model, "web")["TRUSTED_PROXIES"] == subnet
+        (ipam,) = model["networks"]["portal"]["ipam"]["config"]
+        assert ipam["subnet"] == subnet
+
+
+def test_postgres_is_tuned_from_the_memory_variable(merged):
+    for model in merged.values():
+        db = model["services"]["db"]
+        assert db["command"] == ["sh", "/opt/portal/start-tuned.sh"]
+        assert db["environment"]["POSTGRES_MEMORY_MB"] == "2048"
+        scripts = [v for v in db["volumes"] if v["target"] == "/opt/portal"]
+        assert scripts[0]["source"] == str(REPO / "docker/postgres")
+        assert scripts[0]["read_only"] is True

@@ -11,15 +11,12 @@ there). Every check is an HTTP request a browser or operator would make.
 
 import os
 import re
-import shutil
-import signal
 import socket
 import ssl
 import subprocess
 import sys
 import time
 import warnings
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -27,14 +24,23 @@ from requests import Session
 from urllib3.exceptions import InsecureRequestWarning
 
 from tests.deploy.conftest import REPO, free_port
+from tests.deploy.servers import (
+    prepare_portal,
+    production_env,
+    redis_url,
+    start_gunicorn,
+    stop,
+    wait_for_port,
+)
 from tests.deploy.standin_firefly import FRAME_TEXT, StandInFirefly
+from tests.system_tools import needs_package
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not (Path("/usr/sbin/nginx").exists() and shutil.which("envsubst")),
-        reason="needs Debian nginx and envsubst (gettext-base); .ci/run installs them",
-    ),
+    needs_package("nginx", "/usr/sbin/nginx"),
+    needs_package("gettext-base", "envsubst"),
+    needs_package("openssl", "openssl"),
+    needs_package("curl", "curl"),
 ]
 
 DOMAIN = "portal.test"
@@ -45,15 +51,7 @@ TEMPLATE = REPO / "docker/nginx/templates/portal.conf.template"
 SELF_SIGNED = REPO / "docker/nginx/entrypoint.d/25-self-signed-certificate.sh"
 HEALTHCHECK = REPO / "docker/healthcheck.py"
 HSTS = "max-age=31536000; includeSubDomains; preload"
-
-SETUP_DATABASE = f"""
-import django
-django.setup()
-from django.core.management import call_command
-from django.contrib.auth import get_user_model
-call_command("migrate", verbosity=0, skip_checks=True)
-get_user_model().objects.create_user({USERNAME!r}, password={PASSWORD!r})
-"""
+REDIS_DB = 14  # this module's own Redis database
 
 MAIN_CONF = """
 daemon off;
@@ -76,25 +74,17 @@ http {{
 """
 
 
-def django_env(root, web_port):
-    """Production settings as compose.prod.yml gives them to the web container."""
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
-    }
-    environment.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.production",
-        SECRET_KEY="nginx-test-Qm3v8Lx2Rt7Zp5Wc9Yb1Nd4Hf6Jg0Ks-Ua_Ve3Xi7Oq2Ep9Tk5",
+def django_env(root, web_port, redis):
+    """Production settings as compose.prod.yml gives them to the web container:
+    nginx (here on loopback) is the trusted proxy, Redis the shared cache."""
+    return production_env(
+        root,
         ALLOWED_HOSTS=DOMAIN,
-        PORTAL_ENVIRONMENT="production",
-        DATABASE_URL=f"sqlite:///{root}/portal.sqlite3",
-        STATIC_ROOT=str(root / "static"),
-        MEDIA_ROOT=str(root / "media"),
         MEDIA_ACCEL_REDIRECT="true",
         WEB_PORT=str(web_port),
+        TRUSTED_PROXIES="127.0.0.1",
+        **({"REDIS_URL": redis} if redis else {}),
     )
-    return environment
 
 
 def render_template(root, variables):
@@ -116,33 +106,11 @@ def render_template(root, variables):
     (root / "nginx.conf").write_text(MAIN_CONF.format(root=root))
 
 
-def wait_for_port(port, process, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"server exited with {process.returncode}"
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nothing listens on port {port} after {timeout} s")
-
-
 def web_healthcheck(env):
     """Run the web container's HEALTHCHECK command; return its exit status."""
     return subprocess.run(
         [sys.executable, str(HEALTHCHECK)], env=env, capture_output=True
     ).returncode
-
-
-def stop(process, sig=signal.SIGTERM):
-    if process.poll() is None:
-        process.send_signal(sig)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +119,8 @@ def stack(tmp_path_factory):
     ports = SimpleNamespace(
         http=free_port(), https=free_port(), web=free_port(), firefly=free_port()
     )
-    env = django_env(root, ports.web)
+    redis = redis_url(REDIS_DB)
+    env = django_env(root, ports.web, redis)
 
     import numpy as np
     from astropy.io import fits
@@ -204,34 +173,9 @@ def stack(tmp_path_factory):
     checked = subprocess.run([*nginx_args, "-t"], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
 
-    # The Dockerfile's build step and the web container's first start, in
-    # parallel: collectstatic (production settings), migrate + one user.
-    collect = subprocess.Popen(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=REPO,
-        env=env,
-    )
-    migrate = subprocess.Popen(
-        [sys.executable, "-c", SETUP_DATABASE], cwd=REPO, env=env
-    )
-    assert collect.wait() == 0 and migrate.wait() == 0
-
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{ports.web}",
-            "--workers",
-            "2",
-            "--access-logfile",
-            str(root / "gunicorn-access.log"),
-            "--error-logfile",
-            str(root / "gunicorn-error.log"),
-        ],
-        cwd=REPO,
-        env=env,
-    )
+    # The Dockerfile's build step and the web container's first start.
+    prepare_portal(env, USERNAME, PASSWORD)
+    gunicorn = start_gunicorn(env, ports.web, root)
     nginx = subprocess.Popen(nginx_args)
     try:
         with StandInFirefly(ports.firefly) as firefly:
@@ -244,7 +188,8 @@ def stack(tmp_path_factory):
                 firefly=firefly,
                 cert_dir=cert_dir,
                 nginx_args=nginx_args,
-                gunicorn_log=root / "gunicorn-access.log",
+                gunicorn_log=root / f"gunicorn-{ports.web}-access.log",
+                redis=redis,
             )
     finally:
         stop(nginx)
@@ -270,18 +215,23 @@ def get(session, path, **kwargs):
     return session.get(session.base + path, timeout=30, **kwargs)
 
 
-def log_in(session):
-    """Log in through the real login form (CSRF token and cookie)."""
+def post_login(session, username, password, headers=()):
+    """Submit the real login form (CSRF token and cookie); return the answer."""
     form = get(session, "/accounts/login/")
     assert form.status_code == 200
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)[1]
-    response = session.post(
+    return session.post(
         session.base + "/accounts/login/",
-        data={"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": f"https://{DOMAIN}/accounts/login/"},
+        data={"username": username, "password": password, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"https://{DOMAIN}/accounts/login/", **dict(headers)},
         allow_redirects=False,
         timeout=30,
     )
+
+
+def log_in(session):
+    """Log in as USERNAME through the real login form."""
+    response = post_login(session, USERNAME, PASSWORD)
     assert response.status_code == 302, response.text[:500]
     assert "sessionid" in session.cookies
 
@@ -533,3 +483,33 @@ def test_web_container_healthcheck_against_gunicorn(stack):
     assert web_healthcheck(stack.env) == 0
     assert web_healthcheck(stack.env | {"ALLOWED_HOSTS": "other.example"}) == 1
     assert web_healthcheck(stack.env | {"WEB_PORT": str(free_port())}) == 1
+
+
+def test_a_client_cannot_dodge_the_login_throttle_with_its_own_x_real_ip(
+    stack, https_session
+):
+    """nginx overwrites X-Real-IP with the address it saw, so 10 wrong
+    passwords sent with 10 made-up addresses count as one client's."""
+    if stack.redis is None:
+        pytest.skip("needs Redis at 127.0.0.1:6379 (two gunicorn workers share it)")
+    for attempt in range(10):
+        wrong = post_login(
+            https_session,
+            "intruder-target",
+            "wrong",
+            {"X-Real-IP": f"203.0.113.{attempt}", "X-Forwarded-For": "203.0.113.99"},
+        )
+        assert wrong.status_code == 200
+    refused = post_login(
+        https_session, "intruder-target", "wrong", {"X-Real-IP": "198.51.100.7"}
+    )
+    assert refused.status_code == 429
+    # The same client's other account is below both ceilings.
+    log_in(https_session)
+
+
+def test_firefly_gets_the_address_nginx_saw_not_the_clients_claim(stack, https_session):
+    log_in(https_session)
+    response = get(https_session, "/firefly/x", headers={"X-Real-IP": "203.0.113.5"})
+    assert response.status_code == 200
+    assert response.json()["headers"]["x-real-ip"] == "127.0.0.1"

@@ -67,3 +67,31 @@ def test_production_refuses_to_start_without(missing):
     blank = manage("check", **REALISTIC | {missing: "  "})
     assert blank.returncode != 0
     assert "ImproperlyConfigured" in blank.stderr
+
+
+CACHE_BACKEND = (
+    "from django.conf import settings; "
+    "print(settings.CACHES['default']['BACKEND'], "
+    "settings.CACHES['default'].get('LOCATION', ''))"
+)
+
+
+def cache_backend(redis_url):
+    """[backend, location] of the default cache for this REDIS_URL."""
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        CACHE_BACKEND,
+        **REALISTIC | {"REDIS_URL": redis_url},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_production_caches_in_redis_when_redis_url_is_set():
+    assert cache_backend("redis://redis:6379/0") == [
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://redis:6379/0",
+    ]
+    assert cache_backend("")[0] == "django.core.cache.backends.locmem.LocMemCache"

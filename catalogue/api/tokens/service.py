@@ -19,7 +19,8 @@ KEY_PREFIX = "cpt_"
 PREFIX_LENGTH = 10  # characters of the key shown on the tokens page
 # `last_used_at` is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION = timedelta(seconds=60)
-# Wrong keys from one address before the API answers 429 for the rest of the window.
+# Wrong keys from one address before the API answers 429 (instead of 401) to
+# further wrong keys for the rest of the window.
 BAD_KEY_ATTEMPTS = RateLimit("api-bad-token", limit=20, window_s=60)
 
 
@@ -87,16 +88,17 @@ class UploadTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "Authorization header must be 'Token <key>' (one key, no spaces)"
             )
-        address = client_ip(request)
-        if BAD_KEY_ATTEMPTS.exceeded(address):
-            raise exceptions.Throttled(
-                wait=BAD_KEY_ATTEMPTS.window_s,
-                detail="too many requests with invalid tokens from this address",
-            )
+        # A valid key is always looked up and accepted: only failures count,
+        # so a flood of wrong keys from one address (or from the NAT an
+        # uploader shares) never locks out a pipeline holding a real token.
         try:
             return user_for_key(parts[1])
         except exceptions.AuthenticationFailed:
-            BAD_KEY_ATTEMPTS.hit(address)
+            if BAD_KEY_ATTEMPTS.hit(client_ip(request)) > BAD_KEY_ATTEMPTS.limit:
+                raise exceptions.Throttled(
+                    wait=BAD_KEY_ATTEMPTS.window_s,
+                    detail="too many requests with invalid tokens from this address",
+                ) from None
             raise
 
     def authenticate_header(self, request):

@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -26,6 +27,30 @@ from portal.benchmarking import BenchContext
 from rating.demo.synthetic import load_synthetic_ratings
 
 BENCH_USERNAME = "bench-user"
+# The script that sizes PostgreSQL's memory settings for the db container and
+# for `make bench` (docker/postgres/alter-system.sh).
+TUNING_SCRIPT = Path(settings.BASE_DIR) / "docker" / "postgres" / "tuning.sh"
+
+
+def tuned_setting_names():
+    """Names of the PostgreSQL settings the tuning script sets."""
+    output = subprocess.run(
+        ["sh", str(TUNING_SCRIPT), "1024"], capture_output=True, text=True, check=True
+    ).stdout
+    return [line.split("=", 1)[0] for line in output.splitlines() if "=" in line]
+
+
+def postgres_settings(cursor):
+    """{name: value in force} of the tuned settings, from `SHOW`, plus
+    `pending_restart`: those changed on disk that wait for a restart
+    (shared_buffers after `make bench`'s ALTER SYSTEM)."""
+    found = {}
+    for name in tuned_setting_names():
+        cursor.execute(f"SHOW {name}")
+        found[name] = cursor.fetchone()[0]
+    cursor.execute("SELECT name FROM pg_settings WHERE pending_restart ORDER BY name")
+    found["pending_restart"] = [row[0] for row in cursor.fetchall()]
+    return found
 
 
 def benchmark_modules(app_config):
@@ -83,9 +108,14 @@ class Command(BaseCommand):
             except Exception as exc:  # a failing benchmark is reported, not fatal
                 results[name] = {"error": f"{type(exc).__name__}: {exc}"}
             self.stdout.write(f"  {name}: {json.dumps(results[name])}")
+        tuning = {}
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                tuning = postgres_settings(cursor)
         report = {
             "generated_at": timezone.now().isoformat(),
             "database": connection.vendor,
+            "postgres_settings": tuning,
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
             "dataset": dataset,
             "dataset_load_seconds": round(load_seconds, 1),
