@@ -96,7 +96,7 @@ def refusal(filename):
     later step outside the directory it belongs to.
     """
     if "/" in filename or "\\" in filename or ".." in filename:
-        return "file name must be a bare name: no path separators and no '..'"
+        return "must be a bare file name: no path separators and no '..'"
     return None
 
 
