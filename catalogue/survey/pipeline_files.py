@@ -55,6 +55,7 @@ _TABLE_KINDS = {
     "lightcurve_peak_flux": LIGHTCURVE_PEAK_CSV,
     "lightcurve_local_rms": LIGHTCURVE_RMS_CSV,
 }
+TABLE_KINDS = tuple(_TABLE_KINDS.values())
 
 
 @dataclass(frozen=True)
