@@ -76,13 +76,11 @@ def candidate_column_limits():
     return limits
 
 
-def _check_storable(header, rows, lines, filename):
+def _check_storable(header, columns, lines, filename):
     """Every value fits its column (`first_bad_value`), or `IngestError`."""
     limits = candidate_column_limits()
-    for name in header:
-        bad = first_bad_value(
-            COLUMNS_BY_NAME[name], [row[name] for row in rows], limits[name]
-        )
+    for name, values in zip(header, columns):
+        bad = first_bad_value(COLUMNS_BY_NAME[name], values, limits[name])
         if bad:
             index, problem = bad
             raise IngestError(problem, filename, lines[index], name)
@@ -100,9 +98,10 @@ def _exact_integers(texts):
 def parse_number(text, filename, line, column, integer=False):
     """Parse a CSV number; non-finite (`nan`, `inf`, empty) becomes None."""
     if integer:
-        exact = _exact_integers([text])
-        if exact:
-            return exact[0]
+        try:
+            return int(text)  # exact, where float would round above 2**53
+        except ValueError:
+            pass
     try:
         value = float(text)  # fast path: float() itself ignores surrounding blanks
     except ValueError:
@@ -189,8 +188,9 @@ def numeric_columns(table, indices):
     return columns
 
 
-def _final_rows_fast(header, table):
-    """Row dicts of a final CSV via `numeric_columns`, or None (see there)."""
+def _final_columns_fast(header, table):
+    """Parsed values of a final CSV, one list per column, via
+    `numeric_columns`, or None (see there)."""
     numeric = [i for i, name in enumerate(header) if COLUMNS_BY_NAME[name].is_numeric]
     parsed = numeric_columns(table, numeric)
     if parsed is None:
@@ -210,25 +210,26 @@ def _final_rows_fast(header, table):
             else:
                 column = [None if value is None else int(value) for value in column]
         columns.append(column)
-    return [dict(zip(header, values)) for values in zip(*columns)]
+    return columns
 
 
-def _final_rows_slow(header, table, lines, filename):
-    """Row dicts of a final CSV, value by value, naming the first bad cell."""
+def _final_columns_slow(header, table, lines, filename):
+    """Parsed values of a final CSV, one list per column, value by value,
+    naming the first bad cell."""
     parsers = [
         (name, COLUMNS_BY_NAME[name].is_numeric, COLUMNS_BY_NAME[name].kind == "int")
         for name in header
     ]
-    rows = []
-    for line, fields in zip(lines, table):
-        row = {}
-        for (name, numeric, integer), text in zip(parsers, fields):
-            if numeric:
-                row[name] = parse_number(text, filename, line, name, integer)
-            else:
-                row[name] = text.strip()
-        rows.append(row)
-    return rows
+    rows = [
+        [
+            parse_number(text, filename, line, name, integer)
+            if numeric
+            else text.strip()
+            for (name, numeric, integer), text in zip(parsers, fields)
+        ]
+        for line, fields in zip(lines, table)
+    ]
+    return [list(column) for column in zip(*rows)] if rows else [[] for _ in header]
 
 
 def parse_final_csv(data, filename):
@@ -244,9 +245,11 @@ def parse_final_csv(data, filename):
         check_width(fields, header, filename, line)
         lines.append(line)
         table.append(fields)
-    rows = _final_rows_fast(header, table)
-    if rows is None:
-        rows = _final_rows_slow(header, table, lines, filename)
+    columns = _final_columns_fast(header, table)
+    if columns is None:
+        columns = _final_columns_slow(header, table, lines, filename)
+    _check_storable(header, columns, lines, filename)
+    rows = [dict(zip(header, values)) for values in zip(*columns)]
     first_line_of = {}
     for line, row in zip(lines, rows):
         name = row["name"]
@@ -266,5 +269,4 @@ def parse_final_csv(data, filename):
             )
         first_line_of[name] = line
         _check_position(row, filename, line)
-    _check_storable(header, rows, lines, filename)
     return rows

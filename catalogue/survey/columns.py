@@ -130,7 +130,8 @@ def value_problem(column, value, limits=NO_LIMITS):
 def _may_hold_bad_value(column, values, limits):
     """Cheap whole-column test (loops in C): False only when every value is
     fine; True sends `first_bad_value` through the values one by one."""
-    present = [value for value in values if value is not None]
+    # Drops None, and also "" and 0, which every column can hold.
+    present = list(filter(None, values))
     if not present:
         return False
     if column.kind == "str":
