@@ -364,7 +364,7 @@ def ingest_file(
             ).values_list("name", flat=True)
         )
     check = validate_file(pipeline_file, data, filename, known)
-    with transaction.atomic():
+    with removing_new_files_on_failure(), transaction.atomic():
         written = store_file(observation, pipeline_file, data, check, filename)
         if written:
             record_upload(observation, user, via, files=1)
