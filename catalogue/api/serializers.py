@@ -35,15 +35,26 @@ class ObservationSerializer(serializers.ModelSerializer):
         fields = ["project", "sbid", "start_time", "created_at", "beams", "candidates"]
 
 
+def _max_length(model, field_name):
+    """The column's own limit, so a request is refused before the database."""
+    return model._meta.get_field(field_name).max_length
+
+
 class ObservationWriteSerializer(serializers.Serializer):
     """Create-or-update a project and one of its observations."""
 
-    project = serializers.SlugField(max_length=64, help_text="project slug")
+    project = serializers.SlugField(
+        max_length=_max_length(Project, "slug"), help_text="project slug"
+    )
     project_name = serializers.CharField(
-        max_length=200, required=False, help_text="display name of a new project"
+        max_length=_max_length(Project, "name"),
+        required=False,
+        help_text="display name of a new project",
     )
     sbid = serializers.CharField(
-        max_length=32, validators=[SBID_VALIDATOR], help_text="e.g. SB50230"
+        max_length=_max_length(Observation, "sbid"),
+        validators=[SBID_VALIDATOR],
+        help_text="e.g. SB50230",
     )
     start_time = serializers.DateTimeField(
         required=False,

@@ -1,4 +1,5 @@
-"""Parse and validate the pipeline's CSV tables (SPEC §4).
+"""Parse and validate the pipeline's `_final.csv` tables, and the CSV reading
+the lightcurve tables share (`catalogue.ingest.lightcurve_tables`).
 
 Everything is checked before anything is written: a problem raises
 `IngestError` naming the file, line and column.
@@ -8,13 +9,19 @@ import csv
 import io
 import math
 import operator
-from dataclasses import dataclass, field
+from functools import cache
 
-from astropy.time import Time
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 from catalogue.ingest.errors import IngestError
-from catalogue.survey.columns import COLUMN_NAMES, COLUMNS_BY_NAME
-from catalogue.survey.models import CANDIDATE_NAME_VALIDATOR
+from catalogue.survey.columns import (
+    COLUMN_NAMES,
+    COLUMNS_BY_NAME,
+    FINAL_CSV_COLUMNS,
+    ColumnLimits,
+    first_bad_value,
+)
+from catalogue.survey.models import CANDIDATE_NAME_VALIDATOR, Candidate
 
 NON_FINITE_TEXT = {
     "",
@@ -29,15 +36,6 @@ NON_FINITE_TEXT = {
 }
 
 
-@dataclass
-class LightcurveData:
-    """One candidate's light curve: UTC MJD times, fluxes and local rms in Jy."""
-
-    times_mjd: list = field(default_factory=list)
-    peak_flux_jy: list = field(default_factory=list)
-    local_rms_jy: list = field(default_factory=list)
-
-
 def _decode(data, filename):
     if isinstance(data, str):
         return data
@@ -47,7 +45,7 @@ def _decode(data, filename):
         raise IngestError(f"is not UTF-8 text ({exc.reason})", filename) from exc
 
 
-def _rows(data, filename):
+def csv_rows(data, filename):
     """Yield (line number, fields) for every non-blank line, header first."""
     reader = csv.reader(io.StringIO(_decode(data, filename)))
     try:
@@ -60,8 +58,50 @@ def _rows(data, filename):
         ) from exc
 
 
+@cache
+def candidate_column_limits():
+    """{column name: `ColumnLimits`} from the `Candidate` field each column fills.
+
+    Text fields give their max_length; integer fields the range PostgreSQL
+    (the production database) stores, on every backend, so a value SQLite
+    would take is refused in tests exactly as in production.
+    """
+    limits = {}
+    for column in FINAL_CSV_COLUMNS:
+        model_field = Candidate._meta.get_field(column.name)
+        low, high = BaseDatabaseOperations.integer_field_ranges.get(
+            model_field.get_internal_type(), (None, None)
+        )
+        limits[column.name] = ColumnLimits(model_field.max_length, low, high)
+    return limits
+
+
+def _check_storable(header, columns, lines, filename):
+    """Every value fits its column (`first_bad_value`), or `IngestError`."""
+    limits = candidate_column_limits()
+    for name, values in zip(header, columns):
+        bad = first_bad_value(COLUMNS_BY_NAME[name], values, limits[name])
+        if bad:
+            index, problem = bad
+            raise IngestError(problem, filename, lines[index], name)
+
+
+def _exact_integers(texts):
+    """`int` of every text, or None if one is not an integer literal: integers
+    above 2**53 lose digits on the way through float."""
+    try:
+        return list(map(int, texts))
+    except ValueError:
+        return None
+
+
 def parse_number(text, filename, line, column, integer=False):
     """Parse a CSV number; non-finite (`nan`, `inf`, empty) becomes None."""
+    if integer:
+        try:
+            return int(text)  # exact, where float would round above 2**53
+        except ValueError:
+            pass
     try:
         value = float(text)  # fast path: float() itself ignores surrounding blanks
     except ValueError:
@@ -80,7 +120,7 @@ def parse_number(text, filename, line, column, integer=False):
     return value
 
 
-def _check_header(header, expected, filename):
+def check_header(header, expected, filename):
     """Same columns as `expected`, each once (sets: lightcurve CSVs have one
     column per candidate, thousands of them)."""
     header_set, expected_set = set(header), set(expected)
@@ -102,7 +142,7 @@ def _check_header(header, expected, filename):
         raise IngestError("column appears twice", filename, 1, duplicated[0])
 
 
-def _check_width(fields, header, filename, line):
+def check_width(fields, header, filename, line):
     if len(fields) != len(header):
         raise IngestError(
             f"expected {len(header)} fields, found {len(fields)} "
@@ -148,8 +188,9 @@ def numeric_columns(table, indices):
     return columns
 
 
-def _final_rows_fast(header, table):
-    """Row dicts of a final CSV via `numeric_columns`, or None (see there)."""
+def _final_columns_fast(header, table):
+    """Parsed values of a final CSV, one list per column, via
+    `numeric_columns`, or None (see there)."""
     numeric = [i for i, name in enumerate(header) if COLUMNS_BY_NAME[name].is_numeric]
     parsed = numeric_columns(table, numeric)
     if parsed is None:
@@ -161,47 +202,54 @@ def _final_rows_fast(header, table):
             continue
         column = parsed[index]
         if COLUMNS_BY_NAME[name].kind == "int":
-            if any(value is not None and value != int(value) for value in column):
+            exact = _exact_integers(fields[index] for fields in table)
+            if exact is not None:
+                column = exact
+            elif any(value is not None and value != int(value) for value in column):
                 return None
-            column = [None if value is None else int(value) for value in column]
+            else:
+                column = [None if value is None else int(value) for value in column]
         columns.append(column)
-    return [dict(zip(header, values)) for values in zip(*columns)]
+    return columns
 
 
-def _final_rows_slow(header, table, lines, filename):
-    """Row dicts of a final CSV, value by value, naming the first bad cell."""
+def _final_columns_slow(header, table, lines, filename):
+    """Parsed values of a final CSV, one list per column, value by value,
+    naming the first bad cell."""
     parsers = [
         (name, COLUMNS_BY_NAME[name].is_numeric, COLUMNS_BY_NAME[name].kind == "int")
         for name in header
     ]
-    rows = []
-    for line, fields in zip(lines, table):
-        row = {}
-        for (name, numeric, integer), text in zip(parsers, fields):
-            if numeric:
-                row[name] = parse_number(text, filename, line, name, integer)
-            else:
-                row[name] = text.strip()
-        rows.append(row)
-    return rows
+    rows = [
+        [
+            parse_number(text, filename, line, name, integer)
+            if numeric
+            else text.strip()
+            for (name, numeric, integer), text in zip(parsers, fields)
+        ]
+        for line, fields in zip(lines, table)
+    ]
+    return [list(column) for column in zip(*rows)] if rows else [[] for _ in header]
 
 
 def parse_final_csv(data, filename):
     """Parse a `_final.csv` into a list of dicts keyed by candidate field name."""
-    rows_iter = _rows(data, filename)
+    rows_iter = csv_rows(data, filename)
     header_line = next(rows_iter, None)
     if header_line is None:
         raise IngestError("is empty (no header line)", filename)
     header = [name.strip() for name in header_line[1]]
-    _check_header(header, COLUMN_NAMES, filename)
+    check_header(header, COLUMN_NAMES, filename)
     lines, table = [], []
     for line, fields in rows_iter:
-        _check_width(fields, header, filename, line)
+        check_width(fields, header, filename, line)
         lines.append(line)
         table.append(fields)
-    rows = _final_rows_fast(header, table)
-    if rows is None:
-        rows = _final_rows_slow(header, table, lines, filename)
+    columns = _final_columns_fast(header, table)
+    if columns is None:
+        columns = _final_columns_slow(header, table, lines, filename)
+    _check_storable(header, columns, lines, filename)
+    rows = [dict(zip(header, values)) for values in zip(*columns)]
     first_line_of = {}
     for line, row in zip(lines, rows):
         name = row["name"]
@@ -222,110 +270,3 @@ def parse_final_csv(data, filename):
         first_line_of[name] = line
         _check_position(row, filename, line)
     return rows
-
-
-def parse_time_mjd(text, filename, line):
-    """Parse a lightcurve `Time` value: a number is MJD, text is ISO 8601 UTC."""
-    text = text.strip()
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    try:
-        return float(Time(text, format="isot", scale="utc").mjd)
-    except ValueError:
-        raise IngestError(
-            f"'{text}' is neither MJD nor ISO time", filename, line, "Time"
-        ) from None
-
-
-def parse_times_mjd(time_texts, filename):
-    """Parse [(line, text), ...] `Time` values at once; bad ones named by line."""
-    texts = [text.strip() for _, text in time_texts]
-    if not texts:
-        return []
-    try:
-        return [float(text) for text in texts]
-    except ValueError:
-        pass
-    try:
-        return [float(mjd) for mjd in Time(texts, format="isot", scale="utc").mjd]
-    except ValueError:
-        return [parse_time_mjd(text, filename, line) for line, text in time_texts]
-
-
-def parse_lightcurve_csv(data, filename, candidate_names):
-    """Parse one lightcurve CSV (`Time` + one column per candidate name).
-
-    Returns (times_mjd, {name: [value in Jy or None, ...]}). Every column
-    other than `Time` must name a candidate of the beam's final CSV.
-    """
-    rows_iter = _rows(data, filename)
-    header_line = next(rows_iter, None)
-    if header_line is None:
-        raise IngestError("is empty (no header line)", filename)
-    header = [name.strip() for name in header_line[1]]
-    if "Time" not in header:
-        raise IngestError("missing column(s): Time", filename, 1, "Time")
-    names = [name for name in header if name != "Time"]
-    unknown = [name for name in names if name not in candidate_names]
-    if unknown:
-        raise IngestError(
-            f"column '{unknown[0]}' is not a candidate of the final CSV",
-            filename,
-            1,
-            unknown[0],
-        )
-    _check_header(header, ["Time", *names], filename)
-    lines, table = [], []
-    for line, fields in rows_iter:
-        _check_width(fields, header, filename, line)
-        lines.append(line)
-        table.append(fields)
-    time_index = header.index("Time")
-    time_texts = [(line, fields[time_index]) for line, fields in zip(lines, table)]
-    value_indices = [i for i, name in enumerate(header) if name != "Time"]
-    parsed = numeric_columns(table, value_indices)
-    if parsed is not None:
-        series = {header[index]: parsed[index] for index in value_indices}
-    else:
-        series = {header[index]: [] for index in value_indices}
-        for line, fields in zip(lines, table):
-            for index in value_indices:
-                name = header[index]
-                series[name].append(parse_number(fields[index], filename, line, name))
-    return parse_times_mjd(time_texts, filename), series
-
-
-def parse_lightcurves(peak_data, peak_name, rms_data, rms_name, candidate_names):
-    """Combine the peak-flux and local-rms CSVs into `LightcurveData` per candidate.
-
-    Either file may be absent (None); when both are present their `Time`
-    columns must agree.
-    """
-    result = {}
-    peak_times, peak_series = ([], {})
-    if peak_data is not None:
-        peak_times, peak_series = parse_lightcurve_csv(
-            peak_data, peak_name, candidate_names
-        )
-    rms_times, rms_series = ([], {})
-    if rms_data is not None:
-        rms_times, rms_series = parse_lightcurve_csv(
-            rms_data, rms_name, candidate_names
-        )
-    if peak_data is not None and rms_data is not None:
-        if len(peak_times) != len(rms_times) or any(
-            abs(a - b) > 1e-9 for a, b in zip(peak_times, rms_times)
-        ):
-            raise IngestError(
-                f"Time column differs from {peak_name}", rms_name, None, "Time"
-            )
-    times = peak_times or rms_times
-    for name in set(peak_series) | set(rms_series):
-        result[name] = LightcurveData(
-            times_mjd=list(times),
-            peak_flux_jy=peak_series.get(name, [None] * len(times)),
-            local_rms_jy=rms_series.get(name, [None] * len(times)),
-        )
-    return result

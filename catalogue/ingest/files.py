@@ -7,6 +7,8 @@ disk is never used as a storage path.
 
 import hashlib
 import io
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
@@ -86,6 +88,38 @@ def validate_content(data, kind, filename, read_date_obs=False):
     return FileCheck(sha256=sha256_hex(data), size=len(data), date_obs=date_obs)
 
 
+_saving = threading.local()
+
+
+def _open_blocks():
+    """Lists of (storage, name) of the `removing_new_files_on_failure` blocks
+    this thread is in, innermost last."""
+    if not hasattr(_saving, "blocks"):
+        _saving.blocks = []
+    return _saving.blocks
+
+
+@contextmanager
+def removing_new_files_on_failure():
+    """Remove again every file stored inside the block when the block raises.
+
+    Put it around the transaction that writes the rows: once that transaction
+    is rolled back no row points to the new files, and a file replaced inside
+    the block is only deleted on commit (`delete_file_after_commit`), so media
+    storage ends exactly as it was.
+    """
+    saved = []
+    _open_blocks().append(saved)
+    try:
+        yield
+    except BaseException:
+        for storage, name in saved:
+            storage.delete(name)
+        raise
+    finally:
+        _open_blocks().pop()
+
+
 def beam_storage_name(beam, kind):
     """Storage path of a beam product, built from validated keys only."""
     observation = beam.observation
@@ -123,6 +157,8 @@ def _store(model, owner_field, owner, kind, data, check, storage_name):
     record = existing or model(**{owner_field: owner, "kind": kind})
     old_name = existing.file.name if existing else ""
     record.file.save(storage_name, ContentFile(data), save=False)
+    for saved in _open_blocks():
+        saved.append((record.file.storage, record.file.name))
     record.size, record.sha256 = check.size, check.sha256
     try:
         with transaction.atomic():

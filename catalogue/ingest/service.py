@@ -7,29 +7,31 @@ upload client all call these functions:
 - `write_beam_tables` applies them in one transaction (all rows or none);
 - `validate_file` / `store_file` check and store one beam or candidate file;
 - `ingest_directory` does all of it for a pipeline directory, validating
-  every table and file before the first write.
+  every table and file before the first write, and writing in one
+  transaction (everything or nothing, stored files included).
 
 Every step is idempotent: the same input again changes nothing.
 """
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from catalogue.ingest.beam_tables import write_beam_tables
-from catalogue.ingest.csv_tables import parse_final_csv, parse_lightcurves
+from catalogue.ingest.csv_tables import parse_final_csv
 from catalogue.ingest.errors import IngestError
 from catalogue.ingest.files import (
+    removing_new_files_on_failure,
     store_beam_file,
     store_candidate_file,
     validate_content,
 )
+from catalogue.ingest.lightcurve_tables import parse_lightcurves
 from catalogue.survey.best_beam import recompute_best_beams
 from catalogue.survey.models import Beam, Candidate, Observation, Project, Upload
 from catalogue.survey.pipeline_files import (
@@ -37,7 +39,8 @@ from catalogue.survey.pipeline_files import (
     LIGHTCURVE_PEAK_CSV,
     LIGHTCURVE_RMS_CSV,
     SBID_PATTERN,
-    classify,
+    PipelineFileError,
+    walk_directory,
 )
 
 # API requests of one user for one observation within this time of the first
@@ -66,7 +69,6 @@ class IngestSummary:
     files_unchanged: int = 0
     bytes_stored: int = 0
     seconds: float = 0.0
-    ignored_files: list = field(default_factory=list)
 
     @property
     def candidates(self):
@@ -89,19 +91,39 @@ class IngestSummary:
         self.candidates_unchanged += result["unchanged"]
 
 
+def _check_length(model, field_name, value, what, filename=""):
+    max_length = model._meta.get_field(field_name).max_length
+    if len(value) > max_length:
+        raise IngestError(
+            f"{what} '{value[:40]}...' is {len(value)} characters long; "
+            f"at most {max_length} are allowed",
+            filename,
+        )
+
+
 def validate_project_slug(project_slug):
     if not project_slug or slugify(project_slug) != project_slug:
         raise IngestError(
             f"'{project_slug}' is not a valid project slug (use a-z, 0-9, -)"
         )
+    _check_length(Project, "slug", project_slug, "project slug")
     return project_slug
+
+
+def validate_sbid(sbid, filename=""):
+    """An SBID the `Observation` table can hold; `filename` is where it was read."""
+    if not re.fullmatch(SBID_PATTERN, sbid or ""):
+        raise IngestError(
+            f"'{sbid}' is not a valid SBID (expected e.g. SB50230)", filename
+        )
+    _check_length(Observation, "sbid", sbid, "SBID", filename)
+    return sbid
 
 
 def get_or_create_observation(project_slug, sbid, start_time=None):
     """Create-or-update the project and observation; returns the Observation."""
     validate_project_slug(project_slug)
-    if not re.fullmatch(SBID_PATTERN, sbid or ""):
-        raise IngestError(f"'{sbid}' is not a valid SBID (expected e.g. SB50230)")
+    validate_sbid(sbid)
     project, _ = Project.objects.get_or_create(
         slug=project_slug, defaults={"name": project_slug}
     )
@@ -172,119 +194,103 @@ def store_file(observation, pipeline_file, data, check, filename):
     return store_candidate_file(candidate, pipeline_file.kind, data, check)
 
 
-def scan_directory(directory):
-    """Classify the files of a pipeline directory.
+def walk_pipeline_directory(directory):
+    """`walk_directory` with its refusals as `IngestError`s."""
+    try:
+        return walk_directory(directory)
+    except PipelineFileError as exc:
+        raise IngestError(exc.message, exc.filename) from exc
 
-    Returns (sbid, {path: PipelineFile}, ignored names). Raises when the
-    directory is missing, mixes SBIDs or has no `_final.csv`.
+
+def _read(path):
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot be read ({exc.strerror})", path.name) from exc
+
+
+def _optional_table(beam, kind):
+    """(content, name) of one of a beam's optional tables, or (None, "")."""
+    path = beam.tables.get(kind)
+    return (_read(path), path.name) if path else (None, "")
+
+
+def _prepare_directory(walked):
+    """Parse every table and validate every file; nothing is written here.
+
+    Returns ({beam index: BeamTables}, {path: FileCheck}).
     """
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise IngestError(f"{directory} is not a directory")
-    classified, ignored = {}, []
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        pipeline_file = classify(path.name)
-        if pipeline_file is None:
-            ignored.append(path.name)
-        else:
-            classified[path] = pipeline_file
-    sbids = sorted({pf.sbid for pf in classified.values()})
-    if len(sbids) > 1:
-        raise IngestError(f"{directory} mixes observations: {', '.join(sbids)}")
-    if not any(pf.kind == FINAL_CSV for pf in classified.values()):
-        raise IngestError(f"{directory} has no <SBID>_beam<NN>_final.csv file")
-    return sbids[0], classified, ignored
-
-
-def _prepare_directory(classified):
-    """Parse every table and validate every file; nothing is written here."""
-    tables_by_beam = {}
-    for path, pf in classified.items():
-        if pf.target == "table":
-            tables_by_beam.setdefault(pf.beam_index, {})[pf.kind] = path
-    prepared = {}
-    for beam_index, paths in sorted(tables_by_beam.items()):
-        if FINAL_CSV not in paths:
-            orphan = next(iter(paths.values()))
-            raise IngestError(f"beam {beam_index:02d} has no _final.csv", orphan.name)
-        peak, rms = paths.get(LIGHTCURVE_PEAK_CSV), paths.get(LIGHTCURVE_RMS_CSV)
-        prepared[beam_index] = prepare_beam_tables(
+    prepared, checks = {}, {}
+    for beam_index, beam in sorted(walked.beams.items()):
+        final = beam.tables[FINAL_CSV]
+        validate_sbid(walked.sbid, final.name)
+        tables = prepare_beam_tables(
             beam_index,
-            paths[FINAL_CSV].read_bytes(),
-            paths[FINAL_CSV].name,
-            peak.read_bytes() if peak else None,
-            peak.name if peak else "",
-            rms.read_bytes() if rms else None,
-            rms.name if rms else "",
+            _read(final),
+            final.name,
+            *_optional_table(beam, LIGHTCURVE_PEAK_CSV),
+            *_optional_table(beam, LIGHTCURVE_RMS_CSV),
         )
-    checks = {}
-    for path, pf in classified.items():
-        if pf.target == "table":
-            continue
-        if pf.beam_index not in prepared:
-            raise IngestError(f"beam {pf.beam_index:02d} has no _final.csv", path.name)
-        names = {row["name"] for row in prepared[pf.beam_index].rows}
-        checks[path] = validate_file(pf, path.read_bytes(), path.name, names)
+        prepared[beam_index] = tables
+        names = {row["name"] for row in tables.rows}
+        for path, pipeline_file in beam.files:
+            checks[path] = validate_file(pipeline_file, _read(path), path.name, names)
     return prepared, checks
 
 
-def _observation_start(classified, checks):
+def _observation_start(walked, checks):
     """DATE-OBS of the lowest-numbered beam's std FITS, if any."""
-    stds = sorted(
-        (pf.beam_index, path)
-        for path, pf in classified.items()
-        if pf.kind == "std_fits"
-    )
-    for _, path in stds:
-        if checks[path].date_obs is not None:
-            return checks[path].date_obs
+    for _, beam in sorted(walked.beams.items()):
+        for path, pipeline_file in beam.files:
+            if pipeline_file.kind == "std_fits" and checks[path].date_obs is not None:
+                return checks[path].date_obs
     return None
 
 
 def ingest_directory(
     directory, project_slug, user=None, via=Upload.Via.COMMAND, progress=None
 ):
-    """Ingest a pipeline output directory for one observation.
+    """Ingest a pipeline output directory for one observation, all or nothing.
 
     Validates everything first (raising `IngestError` with nothing written),
-    then writes each beam in its own transaction, stores the files and
-    recomputes best beams. `progress(message)` is called as work proceeds.
+    then writes every beam's rows, stores the files, recomputes best beams
+    and records the upload in one transaction: a failure on the way leaves
+    the database and media storage as they were, and running it again
+    completes the job. `progress(message)` is called as work proceeds.
     """
     started = time.perf_counter()
     report = progress or (lambda message: None)
     validate_project_slug(project_slug)
-    sbid, classified, ignored = scan_directory(directory)
-    prepared, checks = _prepare_directory(classified)
-    observation = get_or_create_observation(
-        project_slug, sbid, _observation_start(classified, checks)
-    )
-    summary = IngestSummary(ignored_files=ignored)
-    for beam_index, tables in prepared.items():
-        summary.add_beam(write_beam_tables(observation, tables))
-        report(f"beam {beam_index:02d}: {len(tables.rows)} candidates")
-    by_beam = {}
-    for path, check in checks.items():
-        by_beam.setdefault(classified[path].beam_index, []).append((path, check))
-    for beam_index, files in sorted(by_beam.items()):
-        with transaction.atomic():
-            for path, check in files:
+    walked = walk_pipeline_directory(directory)
+    prepared, checks = _prepare_directory(walked)
+    summary = IngestSummary()
+    with removing_new_files_on_failure(), transaction.atomic():
+        observation = get_or_create_observation(
+            project_slug, walked.sbid, _observation_start(walked, checks)
+        )
+        for beam_index, tables in prepared.items():
+            summary.add_beam(write_beam_tables(observation, tables))
+            report(f"beam {beam_index:02d}: {len(tables.rows)} candidates")
+        for beam_index, beam in sorted(walked.beams.items()):
+            for path, pipeline_file in beam.files:
+                check = checks[path]
                 written = store_file(
-                    observation, classified[path], path.read_bytes(), check, path.name
+                    observation, pipeline_file, _read(path), check, path.name
                 )
                 summary.files_stored += written
                 summary.files_unchanged += not written
                 summary.bytes_stored += check.size if written else 0
-        report(f"beam {beam_index:02d}: {len(files)} files checked")
-    recompute_best_beams(observation)
-    if summary.changed_anything:
-        record_upload(
-            observation,
-            user,
-            via,
-            beams=summary.beams,
-            candidates=summary.candidates_created + summary.candidates_updated,
-            files=summary.files_stored,
-        )
+            report(f"beam {beam_index:02d}: {len(beam.files)} files checked")
+        recompute_best_beams(observation)
+        if summary.changed_anything:
+            record_upload(
+                observation,
+                user,
+                via,
+                beams=summary.beams,
+                candidates=summary.candidates_created + summary.candidates_updated,
+                files=summary.files_stored,
+            )
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -358,7 +364,7 @@ def ingest_file(
             ).values_list("name", flat=True)
         )
     check = validate_file(pipeline_file, data, filename, known)
-    with transaction.atomic():
+    with removing_new_files_on_failure(), transaction.atomic():
         written = store_file(observation, pipeline_file, data, check, filename)
         if written:
             record_upload(observation, user, via, files=1)

@@ -1,9 +1,16 @@
-"""The pipeline's `_final.csv` columns and their meaning (SPEC §4).
+"""The pipeline's `_final.csv` columns, their meaning and the values they take.
 
 One table drives the model fields, the CSV parser, the catalogue's range
 filters and tooltips, and the exports, so the column list lives in one place.
+`first_bad_value` is the one rule every parsed value meets before it is
+written. Pure Python with no Django import: the standalone upload client
+loads this file to check a directory before sending it; the server passes
+the limits of the database fields (`ColumnLimits`), which the client cannot
+know.
 """
 
+import math
+import re
 from dataclasses import dataclass
 
 
@@ -74,3 +81,78 @@ FINAL_CSV_COLUMNS = (
 COLUMN_NAMES = tuple(column.name for column in FINAL_CSV_COLUMNS)
 COLUMNS_BY_NAME = {column.name: column for column in FINAL_CSV_COLUMNS}
 NUMERIC_COLUMNS = tuple(column for column in FINAL_CSV_COLUMNS if column.is_numeric)
+
+# C0 and C1 control characters, NUL included: never part of a name or a
+# sexagesimal position, and PostgreSQL cannot store NUL in a text column.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True)
+class ColumnLimits:
+    """What a column's database field can hold: characters of a text column,
+    the range of an integer column; None where there is no limit (or where the
+    caller does not know it)."""
+
+    max_length: int | None = None
+    min_value: int | None = None
+    max_value: int | None = None
+
+
+NO_LIMITS = ColumnLimits()
+
+
+def value_problem(column, value, limits=NO_LIMITS):
+    """Why a parsed value (str, int, float or None) cannot be stored in
+    `column`, as a phrase for an error message; None when it can."""
+    if value is None:
+        return None
+    if column.kind == "str":
+        control = CONTROL_CHARACTER.search(value)
+        if control:
+            return f"contains the control character U+{ord(control.group()):04X}"
+        if limits.max_length is not None and len(value) > limits.max_length:
+            return (
+                f"is {len(value)} characters long; the column holds at most "
+                f"{limits.max_length}"
+            )
+    elif column.kind == "int":
+        too_low = limits.min_value is not None and value < limits.min_value
+        if too_low or (limits.max_value is not None and value > limits.max_value):
+            return (
+                f"{value} is outside the column's integer range "
+                f"[{limits.min_value}, {limits.max_value}]"
+            )
+    elif not math.isfinite(value):
+        return f"{value} is not a finite number"
+    return None
+
+
+def _may_hold_bad_value(column, values, limits):
+    """Cheap whole-column test (loops in C): False only when every value is
+    fine; True sends `first_bad_value` through the values one by one."""
+    # Drops None, and also "" and 0, which every column can hold.
+    present = list(filter(None, values))
+    if not present:
+        return False
+    if column.kind == "str":
+        longest = max(map(len, present))
+        too_long = limits.max_length is not None and longest > limits.max_length
+        return too_long or CONTROL_CHARACTER.search("".join(present)) is not None
+    if column.kind == "int":
+        return (limits.min_value is not None and min(present) < limits.min_value) or (
+            limits.max_value is not None and max(present) > limits.max_value
+        )
+    # A sum is finite when every term is; an overflow only costs the slow check.
+    return not math.isfinite(sum(present))
+
+
+def first_bad_value(column, values, limits=NO_LIMITS):
+    """(index, problem) of the first of a column's values that `value_problem`
+    refuses, or None when all of them can be stored."""
+    if not _may_hold_bad_value(column, values, limits):
+        return None
+    for index, value in enumerate(values):
+        problem = value_problem(column, value, limits)
+        if problem:
+            return index, problem
+    return None

@@ -1,12 +1,14 @@
-"""Names of the files in a pipeline output directory (SPEC §4).
+"""Names of the files in a pipeline output directory, and the walk over one.
 
-Pure Python with no Django import, so the standalone upload client can use
-the same rules as the server. A file name is only ever *parsed* here; stored
-files get names the portal builds itself (see `catalogue.storage_paths`).
+Pure Python with no Django import, so the standalone upload client uses the
+same rules as the server: `classify` reads a name, `pipeline_filename`
+builds one, `walk_directory` checks a whole directory. Stored files get
+names the portal builds itself (`catalogue.ingest.files`), never these.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 SBID_PATTERN = r"SB\d+"
 BEAM_PREFIX = rf"(?P<sbid>{SBID_PATTERN})_beam(?P<beam>\d{{2}})"
@@ -53,6 +55,7 @@ _TABLE_KINDS = {
     "lightcurve_peak_flux": LIGHTCURVE_PEAK_CSV,
     "lightcurve_local_rms": LIGHTCURVE_RMS_CSV,
 }
+TABLE_KINDS = tuple(_TABLE_KINDS.values())
 
 
 @dataclass(frozen=True)
@@ -71,12 +74,39 @@ class PipelineFile:
     candidate_name: str = ""
 
 
+class PipelineFileError(Exception):
+    """A pipeline directory or file name the rules refuse; names the file.
+
+    The server turns it into an `IngestError`, the upload client into its
+    own error: both report `filename` and `message` alike.
+    """
+
+    def __init__(self, message, filename=""):
+        super().__init__(message)
+        self.message = message
+        self.filename = filename
+
+    def __str__(self):
+        return f"{self.filename}: {self.message}" if self.filename else self.message
+
+
+def refusal(filename):
+    """Why a sent or found file name may not be used at all, or None.
+
+    Only bare names are accepted: a path separator or `..` could point a
+    later step outside the directory it belongs to.
+    """
+    if "/" in filename or "\\" in filename or ".." in filename:
+        return "must be a bare file name: no path separators and no '..'"
+    return None
+
+
 def classify(filename):
     """Return the `PipelineFile` a bare file name denotes, or None if it is not one.
 
-    Names with a path separator or `..` are never pipeline files.
+    Names that `refusal` refuses are never pipeline files.
     """
-    if "/" in filename or "\\" in filename or ".." in filename:
+    if refusal(filename):
         return None
     match = _TABLE_RE.match(filename)
     if match:
@@ -105,11 +135,93 @@ _BEAM_SUFFIX_OF_KIND = {kind: suffix for suffix, kind in BEAM_FILE_SUFFIXES.item
 _CANDIDATE_PRODUCT_OF_KIND = {kind: key for key, kind in CANDIDATE_FILE_KINDS.items()}
 
 
+_TABLE_NAME_OF_KIND = {kind: table for table, kind in _TABLE_KINDS.items()}
+
+
 def pipeline_filename(sbid, beam_index, kind, candidate_name=""):
-    """The pipeline's file name for a stored beam or candidate file (inverse of
-    `classify`), so a client can match what the server holds to its own files."""
+    """The pipeline's file name of a table, beam or candidate file (inverse of
+    `classify`), so a client can match what the server holds to its own files
+    and messages name the file the pipeline wrote."""
     prefix = f"{sbid}_beam{beam_index:02d}"
+    if kind in _TABLE_NAME_OF_KIND:
+        return f"{prefix}_{_TABLE_NAME_OF_KIND[kind]}.csv"
     if kind in _BEAM_SUFFIX_OF_KIND:
         return f"{prefix}_{_BEAM_SUFFIX_OF_KIND[kind]}"
     product, extension = _CANDIDATE_PRODUCT_OF_KIND[kind]
     return f"{prefix}_{product}_{candidate_name}.{extension}"
+
+
+@dataclass
+class BeamDirectory:
+    """One beam's files in a pipeline directory.
+
+    `tables` maps a table kind (FINAL_CSV, ...) to its path; `files` lists
+    (path, PipelineFile) of the beam and candidate products, by name.
+    """
+
+    tables: dict = field(default_factory=dict)
+    files: list = field(default_factory=list)
+
+    def paths(self):
+        """The beam's files, tables first."""
+        return [*self.tables.values(), *(path for path, _ in self.files)]
+
+
+@dataclass
+class PipelineDirectory:
+    """A checked pipeline directory of one observation, beams by index."""
+
+    sbid: str
+    beams: dict
+
+    def paths(self):
+        """Every file of the directory, tables first within each beam."""
+        return [path for _, beam in sorted(self.beams.items()) for path in beam.paths()]
+
+
+def walk_directory(directory):
+    """Check and group the files of a pipeline output directory by beam.
+
+    Every file (subfolders included) must be a pipeline file of one SBID, and
+    every beam must have its `_final.csv`: anything else raises
+    `PipelineFileError` naming the file, so nothing is silently left out.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise PipelineFileError(f"{directory} is not a directory")
+    beams, first_path_of, sbids = {}, {}, set()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        problem = refusal(path.name)
+        if problem:
+            raise PipelineFileError(problem, path.name)
+        if path.name in first_path_of:
+            raise PipelineFileError(
+                f"appears twice ({first_path_of[path.name]} and {path})", path.name
+            )
+        first_path_of[path.name] = path
+        pipeline_file = classify(path.name)
+        if pipeline_file is None:
+            raise PipelineFileError(
+                "is not a pipeline file name (<SBID>_beam<NN>_ followed by a "
+                "table, map or candidate product)",
+                path.name,
+            )
+        sbids.add(pipeline_file.sbid)
+        beam = beams.setdefault(pipeline_file.beam_index, BeamDirectory())
+        if pipeline_file.target == "table":
+            beam.tables[pipeline_file.kind] = path
+        else:
+            beam.files.append((path, pipeline_file))
+    if len(sbids) > 1:
+        raise PipelineFileError(
+            f"{directory} mixes observations: {', '.join(sorted(sbids))}"
+        )
+    if not any(FINAL_CSV in beam.tables for beam in beams.values()):
+        raise PipelineFileError(f"{directory} has no <SBID>_beam<NN>_final.csv file")
+    for index, beam in sorted(beams.items()):
+        if FINAL_CSV not in beam.tables:
+            raise PipelineFileError(
+                f"beam {index:02d} has no _final.csv in {directory}",
+                beam.paths()[0].name,
+            )
+    return PipelineDirectory(sbid=sbids.pop(), beams=beams)

@@ -5,9 +5,14 @@
         --token-file ~/.portal-token --project vast /data/SB50230
 
 Runs on a pipeline machine without Django: it needs `requests`, `astropy`
-(to read DATE-OBS) and the portal's `pipeline_files.py` (the file-name
-rules), found next to this script or one folder up, as in the portal's
-`catalogue/` folder. Copy both files together.
+(to read DATE-OBS) and two files of the portal, `pipeline_files.py` (the
+file-name rules and the directory walk) and `columns.py` (the rules for
+the values of the final CSV), found next to this script or in the portal's
+`catalogue/survey/` folder. Copy the three files together.
+
+Before sending anything it checks the directory as the server would: every
+file must be a pipeline file, every beam needs its final CSV, every local
+file must be readable; any problem names the file.
 
 For each beam it sends the tables (final CSV and light curves, applied by
 the server in one transaction), asks the server which files it already has
@@ -19,8 +24,10 @@ non-zero exit status and the reason.
 """
 
 import argparse
+import csv
 import hashlib
 import importlib.util
+import io
 import sys
 import time
 from pathlib import Path
@@ -36,25 +43,22 @@ class UploadError(Exception):
     """A failure that ends the upload; the message says why."""
 
 
-def load_pipeline_files():
-    """Import `pipeline_files.py` by path (no Django, no package needed)."""
+def load_portal_module(name):
+    """Import one of the portal's Django-free modules by path (no package needed)."""
     here = Path(__file__).resolve().parent
-    candidates = (
-        here / "pipeline_files.py",
-        here.parent / "survey" / "pipeline_files.py",
-    )
-    for path in candidates:
+    for path in (here / f"{name}.py", here.parent / "survey" / f"{name}.py"):
         if path.is_file():
-            spec = importlib.util.spec_from_file_location("pipeline_files", path)
+            spec = importlib.util.spec_from_file_location(name, path)
             module = importlib.util.module_from_spec(spec)
             sys.modules[spec.name] = module
             spec.loader.exec_module(module)
             return module
-    raise UploadError(f"pipeline_files.py not found next to {here} or in ../survey/")
+    raise UploadError(f"{name}.py not found next to {here} or in ../survey/")
 
 
 try:
-    pipeline_files = load_pipeline_files()
+    pipeline_files = load_portal_module("pipeline_files")
+    columns = load_portal_module("columns")
 except UploadError as exc:
     sys.exit(f"upload failed: {exc}")
 
@@ -161,69 +165,99 @@ def retry_after(response):
         return None
 
 
-def scan_directory(directory):
-    """Group a pipeline directory's files by beam.
-
-    Returns (sbid, {beam: {"tables": {kind: path}, "files": [path]}}, ignored).
-    """
-    if not directory.is_dir():
-        raise UploadError(f"{directory} is not a directory")
-    beams, ignored, sbids = {}, [], set()
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        classified = pipeline_files.classify(path.name)
-        if classified is None:
-            ignored.append(path.name)
-            continue
-        sbids.add(classified.sbid)
-        beam = beams.setdefault(classified.beam_index, {"tables": {}, "files": []})
-        if classified.target == "table":
-            beam["tables"][classified.kind] = path
-        else:
-            beam["files"].append(path)
-    if len(sbids) > 1:
-        raise UploadError(f"{directory} mixes observations: {', '.join(sorted(sbids))}")
-    for index, beam in sorted(beams.items()):
-        if pipeline_files.FINAL_CSV not in beam["tables"]:
-            raise UploadError(f"beam {index:02d} has no _final.csv in {directory}")
-    if not beams:
-        raise UploadError(f"{directory} holds no pipeline files")
-    return sbids.pop(), beams, ignored
+def read_local(path):
+    """The bytes of a local file, or an `UploadError` naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UploadError(f"{path}: cannot be read ({exc.strerror})") from exc
 
 
-def observation_start(beams):
+def walk(directory):
+    """`pipeline_files.walk_directory`, its refusals as `UploadError`s."""
+    try:
+        return pipeline_files.walk_directory(directory)
+    except pipeline_files.PipelineFileError as exc:
+        raise UploadError(str(exc)) from exc
+
+
+def check_final_csv_text(path):
+    """Refuse a final CSV whose text cells the server would refuse (control
+    characters, NUL), naming file, line and column; numbers and the column
+    widths are the server's to check."""
+    try:
+        text = read_local(path).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UploadError(f"{path.name}: is not UTF-8 text ({exc.reason})") from exc
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [name.strip() for name in next(reader, [])]
+        table = [(reader.line_num, fields) for fields in reader if fields]
+    except csv.Error as exc:
+        raise UploadError(
+            f"{path.name}, line {reader.line_num}: is not valid CSV ({exc})"
+        ) from exc
+    text_columns = [
+        (index, columns.COLUMNS_BY_NAME[name])
+        for index, name in enumerate(header)
+        if name in columns.COLUMNS_BY_NAME
+        and columns.COLUMNS_BY_NAME[name].kind == "str"
+    ]
+    for index, column in text_columns:
+        values = [
+            fields[index].strip() if index < len(fields) else "" for _, fields in table
+        ]
+        bad = columns.first_bad_value(column, values)
+        if bad:
+            row, problem = bad
+            raise UploadError(
+                f"{path.name}, line {table[row][0]}, column '{column.name}': {problem}"
+            )
+
+
+def observation_start(walked):
     """DATE-OBS (UTC, ISO 8601) of the lowest beam's std FITS, or None."""
     from astropy.io import fits
     from astropy.time import Time
 
-    for _, beam in sorted(beams.items()):
-        for path in beam["files"]:
-            if path.name.endswith("_std.fits"):
+    for _, beam in sorted(walked.beams.items()):
+        for path, pipeline_file in beam.files:
+            if pipeline_file.kind != "std_fits":
+                continue
+            try:
                 value = fits.getheader(path).get("DATE-OBS")
                 if value:
                     return Time(str(value), scale="utc").isot + "Z"
+            except Exception as exc:  # astropy raises many types for broken files
+                raise UploadError(
+                    f"{path}: is not a readable FITS file ({type(exc).__name__}: {exc})"
+                ) from exc
     return None
 
 
 def upload(api, directory, project, pause=0.0):
     """Upload everything the server does not have yet; returns summary figures."""
     started = time.monotonic()
-    sbid, beams, ignored = scan_directory(directory)
-    paths = [p for b in beams.values() for p in [*b["tables"].values(), *b["files"]]]
+    walked = walk(directory)
+    sbid = walked.sbid
+    for beam in walked.beams.values():
+        check_final_csv_text(beam.tables[pipeline_files.FINAL_CSV])
+    start_time = observation_start(walked)
+    paths = walked.paths()
     progress = Progress(len(paths), sum(p.stat().st_size for p in paths))
     api.call(
         "POST",
         "observations/",
-        json={"project": project, "sbid": sbid, "start_time": observation_start(beams)},
+        json={"project": project, "sbid": sbid, "start_time": start_time},
     )
     observation = f"projects/{project}/observations/{sbid}/"
     totals = dict.fromkeys(
         ("created", "updated", "unchanged", "sent", "skipped", "bytes"), 0
     )
-    for index, beam in sorted(beams.items()):
+    for index, beam in sorted(walked.beams.items()):
         label = f"beam {index:02d}"
         tables = {
-            kind: (path.name, path.read_bytes())
-            for kind, path in beam["tables"].items()
+            kind: (path.name, read_local(path)) for kind, path in beam.tables.items()
         }
         _, result = api.call(
             "POST", f"{observation}beams/{index}/tables/", files=tables
@@ -235,8 +269,8 @@ def upload(api, directory, project, pause=0.0):
         )
         _, state = api.call("GET", f"{observation}beams/{index}/")
         held = {stored["name"]: stored["sha256"] for stored in state["files"]}
-        for path in beam["files"]:
-            data = path.read_bytes()
+        for path, _ in beam.files:
+            data = read_local(path)
             digest = hashlib.sha256(data).hexdigest()
             if held.get(path.name) == digest:
                 totals["skipped"] += 1
@@ -255,8 +289,7 @@ def upload(api, directory, project, pause=0.0):
     progress.finish()
     return {
         "sbid": sbid,
-        "beams": len(beams),
-        "ignored": len(ignored),
+        "beams": len(walked.beams),
         "seconds": time.monotonic() - started,
         **totals,
     }
@@ -318,7 +351,7 @@ def main(argv=None):
         f"{summary['updated']} updated, {summary['unchanged']} unchanged), "
         f"{summary['sent']} files sent ({human_bytes(summary['bytes'])}), "
         f"{summary['skipped']} already on the server, "
-        f"{summary['ignored']} ignored, in {summary['seconds']:.1f} s"
+        f"in {summary['seconds']:.1f} s"
     )
     return 0
 

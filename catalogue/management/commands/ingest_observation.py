@@ -46,7 +46,3 @@ class Command(BaseCommand):
                 f"{summary.files_unchanged} unchanged, in {summary.seconds:.2f} s"
             )
         )
-        if summary.ignored_files:
-            self.stdout.write(
-                f"ignored {len(summary.ignored_files)} unrecognised file(s)"
-            )

@@ -1,7 +1,9 @@
 """Upload API: beam and candidate files (idempotent by sha256) and reads."""
 
 import pytest
+from django.test import Client
 
+from catalogue.ingest import service
 from catalogue.survey.models import BeamFile, CandidateFile, Upload
 from tests.catalogue.api.support import (
     FILES_URL,
@@ -113,6 +115,25 @@ def test_bad_file_names_are_400(client, auth, with_tables, media_root, name, mes
     assert response.status_code == 400
     assert message in response.json()["error"]
     assert response.json()["file"] == name
+    assert snapshot() == before
+    assert media_files(media_root) == files_before
+
+
+def test_failure_after_the_file_is_saved_leaves_media_as_it_was(
+    auth, with_tables, media_root, monkeypatch
+):
+    """The upload record is written after the file: fail there."""
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(service, "record_upload", explode)
+    before, files_before = snapshot(), media_files(media_root)
+    client = Client(raise_request_exception=False)
+
+    response = post_file(client, auth, with_tables / f"{DEMO_SBID}_beam00_std.fits")
+
+    assert response.status_code == 500
     assert snapshot() == before
     assert media_files(media_root) == files_before
 

@@ -23,6 +23,7 @@ from tests.catalogue.ingest.test_ingest import (
     replace_value,
     truncate,
 )
+from tests.catalogue.ingest.test_values import UNSTORABLE_IDS, UNSTORABLE_VALUES
 from tests.conftest import DEMO_PER_BEAM, DEMO_SBID
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +156,32 @@ def test_malformed_final_csv_is_400_and_nothing_changes(
     body = response.json()
     assert body["file"] == f"{DEMO_SBID}_beam01_final.csv"
     assert expected in body["error"]
+    assert snapshot() == before
+    assert media_files(media_root) == files_before
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"), UNSTORABLE_VALUES, ids=UNSTORABLE_IDS
+)
+def test_value_its_column_cannot_hold_is_400_not_500(
+    auth, observation, demo_source_dir, media_root, column, value, message
+):
+    before, files_before = snapshot(), media_files(media_root)
+    parts = table_parts(demo_source_dir, 1)
+    final_csv = parts["final_csv"].read().decode()
+    parts["final_csv"] = replace_value(column, value, row_index=2)(final_csv)
+    client = Client(raise_request_exception=False)
+
+    response = client.post(tables_url(1), parts, **auth)
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert (body["file"], body["line"], body["column"]) == (
+        f"{DEMO_SBID}_beam01_final.csv",
+        4,
+        column,
+    )
+    assert f"line 4, column '{column}': {message}" in body["error"]
     assert snapshot() == before
     assert media_files(media_root) == files_before
 

@@ -16,6 +16,7 @@ import requests
 from catalogue.api.tokens.service import create_token
 from catalogue.survey.models import Candidate, Observation
 from tests.catalogue.api.support import media_files, natural_state, sha256, snapshot
+from tests.catalogue.ingest.test_ingest import replace_value
 from tests.conftest import DEMO_BEAMS, DEMO_PER_BEAM, DEMO_SBID
 from tests.standins import StandInHandler, serve_in_thread
 
@@ -182,8 +183,59 @@ def test_directory_without_final_csv_is_refused(
     code, stdout, stderr = run_client(live_server.url, demo_dir)
 
     assert code == 1
-    assert f"upload failed: beam 01 has no _final.csv in {demo_dir}" in stderr
+    assert "upload failed: " in stderr
+    assert f"beam 01 has no _final.csv in {demo_dir}" in stderr
     assert not Observation.objects.exists()
+
+
+def without_card(fits_bytes, keyword):
+    """FITS bytes with the header card `keyword` blanked out."""
+    data = bytearray(fits_bytes)
+    start = data.index(keyword.ljust(8).encode() + b"=")
+    data[start : start + 80] = b" " * 80
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            lambda d: (d / "notes.txt").write_text("not a pipeline file"),
+            "notes.txt: is not a pipeline file name",
+        ),
+        (
+            lambda d: (d / f"{DEMO_SBID}_beam00_std.fits").write_bytes(
+                without_card(
+                    (d / f"{DEMO_SBID}_beam00_std.fits").read_bytes(), "NAXIS1"
+                )
+            ),
+            f"{DEMO_SBID}_beam00_std.fits: is not a readable FITS file (KeyError",
+        ),
+        (
+            lambda d: replace_in_final(d, "deep_name", "VAST\x00J1"),
+            f"{DEMO_SBID}_beam01_final.csv, line 3, column 'deep_name': "
+            "contains the control character U+0000",
+        ),
+    ],
+    ids=["unknown-file", "fits-without-naxis1", "nul-in-final-csv"],
+)
+def test_local_problem_is_named_before_anything_is_sent(
+    live_server, run_client, demo_dir, media_root, damage, message
+):
+    damage(demo_dir)
+
+    code, stdout, stderr = run_client(live_server.url, demo_dir)
+
+    assert code == 1, stderr
+    assert "upload failed: " in stderr and message in stderr
+    assert "Traceback" not in stderr
+    assert not Observation.objects.exists()
+    assert media_files(media_root) == []
+
+
+def replace_in_final(directory, column, value):
+    path = directory / f"{DEMO_SBID}_beam01_final.csv"
+    path.write_text(replace_value(column, value, row_index=1)(path.read_text()))
 
 
 class FlakyProxy(StandInHandler):

@@ -1,0 +1,81 @@
+"""What every upload API view shares: token authentication, JSON errors, the
+request size check, the error responses of the schema, and the look-ups
+that answer 404."""
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+
+from catalogue.api import serializers as s
+from catalogue.api.errors import (
+    api_exception_handler,
+    check_content_length,
+    max_request_bytes,
+)
+from catalogue.api.tokens.service import UploadTokenAuthentication
+from catalogue.survey.models import Beam, Observation, Project
+
+ERRORS = {
+    code: OpenApiResponse(s.ErrorSerializer, description=text)
+    for code, text in {
+        400: "bad input (message names the file, line and column)",
+        401: "missing, invalid or revoked token",
+        404: "unknown project, observation, beam or candidate",
+        413: "request body or file too large",
+    }.items()
+}
+
+
+class ApiView(APIView):
+    """Token authentication only, JSON errors, request size checked first."""
+
+    authentication_classes = [UploadTokenAuthentication]
+    permission_classes = [IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser]
+
+    def max_body_bytes(self):
+        return max_request_bytes()
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        check_content_length(request, self.max_body_bytes())
+        super().initial(request, *args, **kwargs)
+
+
+def find_project(slug):
+    project = Project.objects.filter(slug=slug).first()
+    if project is None:
+        raise_not_found(f"project '{slug}' does not exist")
+    return project
+
+
+def find_observation(slug, sbid):
+    observation = (
+        Observation.objects.select_related("project")
+        .filter(project__slug=slug, sbid=sbid)
+        .first()
+    )
+    if observation is None:
+        raise_not_found(
+            f"observation {slug}/{sbid} does not exist "
+            "(create it with POST /api/v1/observations/)"
+        )
+    return observation
+
+
+def find_beam(observation, index):
+    beam = Beam.objects.filter(observation=observation, index=index).first()
+    if beam is None:
+        raise_not_found(
+            f"beam {index:02d} of {observation.sbid} does not exist "
+            "(send its tables first)"
+        )
+    return beam
+
+
+def raise_not_found(message):
+    raise Http404(message)
