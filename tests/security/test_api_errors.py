@@ -133,10 +133,14 @@ def post_chunked(url, path, key, body_chunks, content_type):
     parts = urlsplit(url)
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in body_chunks)
     request = (
-        f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-        f"Authorization: Token {key}\r\nContent-Type: {content_type}\r\n"
-        "Transfer-Encoding: chunked\r\n\r\n"
-    ).encode() + chunks + b"0\r\n\r\n"
+        (
+            f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            f"Authorization: Token {key}\r\nContent-Type: {content_type}\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        ).encode()
+        + chunks
+        + b"0\r\n\r\n"
+    )
     with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
         sock.sendall(request)
         response = http.client.HTTPResponse(sock)
@@ -169,9 +173,7 @@ def test_chunked_body_is_refused_with_json_411(
 ):
     key = create_token(rater, "chunked")[1]
 
-    status, kind, content = post_chunked(
-        live_server.url, path, key, body, content_type
-    )
+    status, kind, content = post_chunked(live_server.url, path, key, body, content_type)
 
     assert status == 411
     assert kind == "application/json"
