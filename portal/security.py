@@ -137,7 +137,8 @@ class ApiJsonErrorsMiddleware:
     read by a middleware, the 500 handler. First in `MIDDLEWARE`, this sees
     all of them. It also refuses chunked bodies (411): Django reads only
     `Content-Length` bytes, so a chunked body would look empty and be
-    answered "field required".
+    answered "field required". A path with a NUL character names no
+    endpoint (404): PostgreSQL refuses NUL in the text it compares.
     """
 
     def __init__(self, get_response):
@@ -146,6 +147,8 @@ class ApiJsonErrorsMiddleware:
     def __call__(self, request):
         if not request.path.startswith(API_PREFIX):
             return self.get_response(request)
+        if "\x00" in request.path:
+            return api_error(HTTPStatus.NOT_FOUND, _message_for(request, 404))
         if _is_chunked(request):
             return api_error(
                 HTTPStatus.LENGTH_REQUIRED,

@@ -52,6 +52,13 @@ def test_path_with_a_newline_is_json_404(client, auth, path):
     assert "no API endpoint" in assert_json_error(client.get(path, **auth), 404)
 
 
+def test_path_with_a_nul_is_json_404(client, auth):
+    """PostgreSQL refuses NUL in text: looking the SBID up was a 500 there."""
+    response = client.get("/api/v1/projects/demo/observations/SB1%00/", **auth)
+
+    assert "no API endpoint" in assert_json_error(response, 404)
+
+
 def test_wrong_method_is_json_405_with_allow(client, auth):
     response = client.delete("/api/v1/projects/", **auth)
 
