@@ -112,7 +112,6 @@ def test_schemathesis_finds_no_failure(live_server, rater, ingested, tmp_path):
             "--request-timeout",
             "20",
             "--no-color",
-
         ],
         capture_output=True,
         text=True,
