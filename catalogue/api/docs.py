@@ -47,7 +47,10 @@ RETRY_AFTER = {
 }
 # Every error an endpoint can answer, by when it applies.
 ERRORS_OF_EVERY_ENDPOINT = {
+    "400": "malformed request (Host or Content-Length header)",
     "401": "missing, invalid or revoked token, or the token's user is inactive",
+    "406": "the Accept header admits no JSON",
+    "411": "chunked body without Content-Length",
     "413": "request body larger than the limit (Content-Length checked first)",
     "429": "too many requests with bad tokens from this address; see Retry-After",
     "500": "unexpected server failure; the request was rolled back",
@@ -55,7 +58,6 @@ ERRORS_OF_EVERY_ENDPOINT = {
 }
 ERRORS_OF_WRITES = {
     "400": "bad input (the message names the field, file, line and column)",
-    "411": "chunked body without Content-Length",
     "415": "body of a media type the endpoint does not read",
 }
 ERRORS_WITH_PATH_IDENTIFIERS = {
@@ -139,7 +141,7 @@ def document_errors_and_identifiers(result, generator, request, public):
             parameters = operation.get("parameters", [])
             errors = dict(ERRORS_OF_EVERY_ENDPOINT)
             if method != "get":
-                errors |= ERRORS_OF_WRITES
+                errors |= ERRORS_OF_WRITES  # a write's 400 is about its body
             if any(parameter["in"] == "path" for parameter in parameters):
                 errors |= ERRORS_WITH_PATH_IDENTIFIERS
             responses = operation.setdefault("responses", {})
