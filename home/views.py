@@ -1,5 +1,6 @@
 """Site search: Wagtail pages for everyone, candidate names for logged-in users."""
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -10,17 +11,34 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from catalogue.survey.models import Candidate
+from home.forms import QueryForm
 
 SEARCH_RESULTS_PER_PAGE = 10
-MAX_QUERY_LENGTH = 200
+# Full-text search matches words; quotes and other punctuation are query
+# syntax to SQLite's FTS5 (an unmatched `"` is an SQL error there).
+SEARCH_WORD = re.compile(r"\w+")
+
+
+def bad_query(request, form):
+    """400: the search page with the reason the query was refused."""
+    return TemplateResponse(
+        request,
+        "home/search.html",
+        {"search_query": "", "query_errors": form.errors["q"]},
+        status=400,
+    )
 
 
 def search(request):
     """Full-text search over live public pages (Wagtail search backend)."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    form = QueryForm(request.GET)
+    if not form.is_valid():
+        return bad_query(request, form)
+    query = form.query()
+    words = " ".join(SEARCH_WORD.findall(query))
     results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().specific().search(query)
+    if words:
+        results = Page.objects.live().public().specific().search(words)
     page = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return TemplateResponse(
         request, "home/search.html", {"search_query": query, "results": page}
@@ -42,7 +60,10 @@ def lookup(request):
     """Jump to the candidate named `q` (exact, then unique prefix match);
     otherwise show the catalogue filtered by that name.
     """
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    form = QueryForm(request.GET)
+    if not form.is_valid():
+        return bad_query(request, form)
+    query = form.query()
     catalogue = reverse("catalogue:list")
     if not query:
         return redirect(catalogue)

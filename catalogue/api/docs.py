@@ -14,7 +14,13 @@ from rest_framework.permissions import IsAuthenticated
 
 from catalogue.api.adapters.spectacular import LazyPatternsSchemaView, openapi_document
 from catalogue.api.errors import api_exception_handler
+from catalogue.api.serializers import PROJECT_SLUG_MAX_LENGTH, PROJECT_SLUG_PATTERN
 from catalogue.api.tokens.service import UploadTokenAuthentication
+from catalogue.survey.models import (
+    MAX_BEAM_INDEX,
+    SBID_VALIDATOR,
+    Observation,
+)
 
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 SCHEMA_SETTINGS = {
@@ -23,6 +29,58 @@ SCHEMA_SETTINGS = {
     "DESCRIPTION": (
         "Push a pipeline observation to the portal. Authenticate every request "
         'with `Authorization: Token <key>`; errors are JSON `{"error": ...}`.'
+    ),
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "catalogue.api.docs.document_errors_and_identifiers",
+    ],
+}
+ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "seconds to wait before trying again",
+        "schema": {"type": "integer"},
+    }
+}
+# Every error an endpoint can answer, by when it applies.
+ERRORS_OF_EVERY_ENDPOINT = {
+    "400": "malformed request (Host or Content-Length header)",
+    "401": "missing, invalid or revoked token, or the token's user is inactive",
+    "406": "the Accept header admits no JSON",
+    "411": "chunked body without Content-Length",
+    "413": "request body larger than the limit (Content-Length checked first)",
+    "429": "too many requests with bad tokens from this address; see Retry-After",
+    "500": "unexpected server failure; the request was rolled back",
+    "503": "the database is unavailable; see Retry-After",
+}
+ERRORS_OF_WRITES = {
+    "400": "bad input (the message names the field, file, line and column)",
+    "415": "body of a media type the endpoint does not read",
+}
+ERRORS_WITH_PATH_IDENTIFIERS = {
+    "404": "unknown project, observation, beam or candidate",
+}
+# Path parameters: the identifier rules of `catalogue.survey.models`.
+PATH_PARAMETERS = {
+    "project": (
+        "project slug",
+        {
+            "type": "string",
+            "pattern": PROJECT_SLUG_PATTERN,
+            "maxLength": PROJECT_SLUG_MAX_LENGTH,
+        },
+    ),
+    "sbid": (
+        "scheduling block ID, e.g. SB50230",
+        {
+            "type": "string",
+            "pattern": SBID_VALIDATOR.regex.pattern,
+            "maxLength": Observation._meta.get_field("sbid").max_length,
+        },
+    ),
+    "index": (
+        "beam number",
+        {"type": "integer", "minimum": 0, "maximum": MAX_BEAM_INDEX},
     ),
 }
 
@@ -59,6 +117,44 @@ class SchemaView(LazyPatternsSchemaView):
 
     def get_exception_handler(self):
         return api_exception_handler
+
+
+def _error_headers(code):
+    if code in {"429", "503"}:
+        return RETRY_AFTER
+    if code == "401":
+        return {"WWW-Authenticate": {"schema": {"type": "string", "enum": ["Token"]}}}
+    return {}
+
+
+def document_errors_and_identifiers(result, generator, request, public):
+    """drf-spectacular postprocessing hook: every error status an endpoint
+    can answer, with the `{"error": ...}` shape, and the identifier patterns
+    of its path parameters (what the views leave undocumented)."""
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            parameters = operation.get("parameters", [])
+            errors = dict(ERRORS_OF_EVERY_ENDPOINT)
+            if method != "get":
+                errors |= ERRORS_OF_WRITES  # a write's 400 is about its body
+            if any(parameter["in"] == "path" for parameter in parameters):
+                errors |= ERRORS_WITH_PATH_IDENTIFIERS
+            responses = operation.setdefault("responses", {})
+            for code, description in errors.items():
+                response = responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                    },
+                )
+                if _error_headers(code):
+                    response.setdefault("headers", {}).update(_error_headers(code))
+            for parameter in parameters:
+                rule = PATH_PARAMETERS.get(parameter["name"])
+                if parameter["in"] == "path" and rule is not None:
+                    parameter["description"], parameter["schema"] = rule
+    return result
 
 
 def _resolve(schema, components):

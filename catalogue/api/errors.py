@@ -8,7 +8,9 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -62,7 +64,13 @@ def _flatten(detail):
 
 
 def api_exception_handler(exc, context):
-    """DRF exception handler: JSON `{"error": ...}` for every known failure."""
+    """DRF exception handler: JSON `{"error": ...}` for every known failure.
+
+    A lost database is left to `portal.security.DatabaseUnavailableMiddleware`
+    (503 with Retry-After, like the pages), not answered here as a 500.
+    """
+    if isinstance(exc, OperationalError | InterfaceError):
+        return None
     if isinstance(exc, IngestError):
         return Response(exc.as_dict(), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):
@@ -95,8 +103,10 @@ def api_exception_handler(exc, context):
     return Response({"error": message}, status=exc.status_code, headers=headers)
 
 
+@csrf_exempt
 def api_not_found(request, path=""):
-    """JSON 404 for any path under /api/v1/ that is no endpoint."""
+    """JSON 404 for any path under /api/v1/ that is no endpoint, whatever the
+    method (no CSRF check: nothing is read or written here)."""
     return JsonResponse(
         {"error": f"no API endpoint at {request.path}"},
         status=status.HTTP_404_NOT_FOUND,

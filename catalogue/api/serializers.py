@@ -5,9 +5,44 @@ OpenAPI schema; the CSV tables and files themselves are checked by the
 ingest service (`catalogue.ingest.service`), the one code path for every way in.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalogue.survey.models import SBID_VALIDATOR, Observation, Project
+from catalogue.survey.models import (
+    CANDIDATE_NAME_VALIDATOR,
+    SBID_VALIDATOR,
+    Candidate,
+    Observation,
+    Project,
+)
+
+CANDIDATE_NAME_MAX_LENGTH = Candidate._meta.get_field("name").max_length
+PROJECT_SLUG_MAX_LENGTH = Project._meta.get_field("slug").max_length
+# Project slugs the ingest service takes (those `slugify` leaves unchanged):
+# lower-case letters and digits in words joined by single '-' or '_'.
+PROJECT_SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+
+
+class StrictCharField(serializers.CharField):
+    """Text that must be sent as a JSON string: DRF's `CharField` also turns
+    numbers into text, which the schema (type string) does not promise."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": PROJECT_SLUG_PATTERN,
+        "maxLength": PROJECT_SLUG_MAX_LENGTH,
+        "description": "project slug, e.g. vast-pilot",
+    }
+)
+class ProjectSlugField(serializers.SlugField, StrictCharField):
+    """A project slug, documented with the stricter rule the service applies."""
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -43,15 +78,13 @@ def _max_length(model, field_name):
 class ObservationWriteSerializer(serializers.Serializer):
     """Create-or-update a project and one of its observations."""
 
-    project = serializers.SlugField(
-        max_length=_max_length(Project, "slug"), help_text="project slug"
-    )
-    project_name = serializers.CharField(
+    project = ProjectSlugField(max_length=PROJECT_SLUG_MAX_LENGTH)
+    project_name = StrictCharField(
         max_length=_max_length(Project, "name"),
         required=False,
         help_text="display name of a new project",
     )
-    sbid = serializers.CharField(
+    sbid = StrictCharField(
         max_length=_max_length(Observation, "sbid"),
         validators=[SBID_VALIDATOR],
         help_text="e.g. SB50230",
@@ -79,7 +112,12 @@ class ObservationDetailSerializer(ObservationSerializer):
 class StoredFileSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="the pipeline's file name")
     kind = serializers.CharField()
-    candidate = serializers.CharField(allow_blank=True)
+    candidate = serializers.CharField(
+        allow_blank=True,
+        max_length=CANDIDATE_NAME_MAX_LENGTH,
+        validators=[CANDIDATE_NAME_VALIDATOR],
+        help_text="candidate name; empty for a beam file",
+    )
     sha256 = serializers.CharField()
     size = serializers.IntegerField(help_text="bytes")
 
@@ -88,7 +126,13 @@ class BeamStateSerializer(serializers.Serializer):
     """What a beam already holds, so a client can resume an upload."""
 
     index = serializers.IntegerField()
-    candidates = serializers.ListField(child=serializers.CharField())
+    candidates = serializers.ListField(
+        child=serializers.CharField(
+            max_length=CANDIDATE_NAME_MAX_LENGTH,
+            validators=[CANDIDATE_NAME_VALIDATOR],
+        ),
+        help_text="candidate names",
+    )
     files = StoredFileSerializer(many=True)
 
 

@@ -18,9 +18,10 @@ For each beam it sends the tables (final CSV and light curves, applied by
 the server in one transaction), asks the server which files it already has
 (sha256) and sends only the others, so an interrupted upload is resumed by
 running the same command again. Transient failures (connection errors, HTTP
-429 and 5xx) are retried with exponential backoff. A progress bar (files
-and bytes) goes to stderr, a summary to stdout; any failure ends with a
-non-zero exit status and the reason.
+429 and 503) are retried with exponential backoff or after the server's
+Retry-After; any other error ends the upload at once with the server's
+message. A progress bar (files and bytes) goes to stderr, a summary to
+stdout; any failure ends with a non-zero exit status and the reason.
 """
 
 import argparse
@@ -34,7 +35,11 @@ from pathlib import Path
 
 import requests
 
-RETRY_STATUSES = {429, 500, 502, 503, 504}
+# Too Many Requests and Service Unavailable say "try again later"; a 500 or
+# another 4xx would only fail the same way again.
+RETRY_STATUSES = {429, 503}
+# Longest wait before a retry (s), whatever Retry-After asks for.
+MAX_RETRY_WAIT_S = 60.0
 EXIT_FAILURE = 1
 EXIT_INTERRUPTED = 130
 
@@ -134,18 +139,20 @@ class PortalApi:
                 if response.status_code in expect:
                     return response.status_code, response.json()
                 if response.status_code not in RETRY_STATUSES:
+                    outcome = "failed" if response.status_code >= 500 else "was refused"
                     raise UploadError(
-                        f"{method} {url} was refused ({response.status_code}): "
+                        f"{method} {url} {outcome} ({response.status_code}): "
                         f"{error_message(response)}"
                     )
                 problem = f"HTTP {response.status_code}: {error_message(response)}"
                 wait = retry_after(response) or self.backoff * 2**attempt
             if attempt == self.retries:
                 break
+            wait = min(wait, MAX_RETRY_WAIT_S)
             sys.stderr.write(
                 f"\n{method} {path}: {problem}; retrying in {wait:.1f} s\n"
             )
-            time.sleep(min(wait, 60.0))
+            time.sleep(wait)
         raise UploadError(
             f"{method} {url} failed after {self.retries + 1} attempts: {problem}"
         )

@@ -109,3 +109,38 @@ def test_logged_in_header_looks_up_candidates(client, rater, home):
     client.force_login(rater)
     html = client.get("/").content.decode()
     assert f'action="{reverse("lookup")}"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", [{"q": "a\x00b"}, {"q": "\x00"}])
+def test_page_search_refuses_a_nul_character(client, home, params):
+    """PostgreSQL refuses NUL in text (a 500 before); SQLite's FTS5 chokes too."""
+    response = client.get(reverse("search"), params)
+
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ['"', 'radio "survey', "(", "a OR", "*", "-"])
+def test_page_search_takes_query_syntax_as_plain_text(client, home, query):
+    response = client.get(reverse("search"), {"q": query})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_page_search_ignores_a_bad_page_number(client, home):
+    response = client.get(reverse("search"), {"q": "radio", "page": "\x00"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_candidate_lookup_refuses_a_nul_character(client, rater, named):
+    client.force_login(rater)
+
+    response = client.get(reverse("lookup"), {"q": "J2214\x00"})
+
+    assert response.status_code == 400
+    assert "Null characters are not allowed" in response.content.decode()

@@ -61,7 +61,7 @@ class ObservationCreate(ApiView):
 
     @extend_schema(
         summary="Create or update a project and observation",
-        request=s.ObservationWriteSerializer,
+        request={"application/json": s.ObservationWriteSerializer},
         responses={
             200: s.ObservationSerializer,
             201: s.ObservationSerializer,

@@ -5,6 +5,8 @@ this process, sharing the test database; the client talks to it over TCP
 exactly as it would to a remote portal.
 """
 
+import importlib.util
+import json
 import subprocess
 import sys
 import time
@@ -239,18 +241,21 @@ def replace_in_final(directory, column, value):
 
 
 class FlakyProxy(StandInHandler):
-    """Answers 503 to every third request, forwards the others to `target`."""
+    """Answers `failure_status` to every third request (with `retry_after`
+    as Retry-After, if set), forwards the others to `target`."""
 
     target = ""
     hits = 0
     always_fail = False
+    failure_status = 503
+    retry_after = None
 
     def _handle(self):
         cls = type(self)
         cls.hits += 1
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if cls.always_fail or cls.hits % 3 == 1:
-            self.reply(503, b'{"error": "busy"}', "application/json")
+            self.fail()
             return
         headers = {
             key: self.headers[key]
@@ -267,6 +272,16 @@ class FlakyProxy(StandInHandler):
         )
 
     do_GET = do_POST = _handle
+
+    def fail(self):
+        body = json.dumps({"error": "busy"}).encode()
+        self.send_response(self.failure_status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        if self.retry_after is not None:
+            self.send_header("Retry-After", self.retry_after)
+        self.end_headers()
+        self.wfile.write(body)
 
 
 @pytest.fixture
@@ -299,3 +314,72 @@ def test_persistent_failure_gives_up_with_the_reason(
     assert "failed after 3 attempts: HTTP 503: busy" in stderr
     assert handler.hits == 3
     assert not Observation.objects.exists()
+
+
+def test_retry_after_is_honoured(proxy, run_client, demo_source_dir, media_root):
+    handler, url = proxy
+    handler.failure_status, handler.retry_after = 429, "1"
+
+    code, stdout, stderr = run_client(url, demo_source_dir)
+
+    assert code == 0, stderr
+    assert "HTTP 429: busy; retrying in 1.0 s" in stderr
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome"), [(500, "failed"), (502, "failed"), (404, "was refused")]
+)
+def test_other_errors_fail_at_once_with_the_server_message(
+    proxy, run_client, demo_source_dir, media_root, status, outcome
+):
+    handler, url = proxy
+    handler.always_fail, handler.failure_status = True, status
+
+    code, stdout, stderr = run_client(url, demo_source_dir)
+
+    assert code == 1
+    assert handler.hits == 1
+    assert (
+        f"upload failed: POST {url}/api/v1/observations/ {outcome} ({status}): busy"
+        in stderr
+    )
+    assert "retrying" not in stderr
+
+
+def load_client_module():
+    spec = importlib.util.spec_from_file_location("upload_observation", CLIENT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def answer(status, headers=None):
+    response = requests.Response()
+    response.status_code = status
+    response.headers.update(headers or {})
+    response._content = b'{"error": "busy"}'
+    return response
+
+
+def test_retry_waits_are_capped(monkeypatch):
+    """A Retry-After of an hour is obeyed only up to the client's cap."""
+    client = load_client_module()
+    api = client.PortalApi("http://portal.invalid", "key", retries=2)
+    answers = [
+        answer(503, {"Retry-After": "3600"}),
+        requests.ConnectionError("refused"),
+        answer(200),
+    ]
+
+    def request(*args, **kwargs):
+        next_answer = answers.pop(0)
+        if isinstance(next_answer, Exception):
+            raise next_answer
+        return next_answer
+
+    slept = []
+    monkeypatch.setattr(api.session, "request", request)
+    monkeypatch.setattr(client.time, "sleep", slept.append)
+
+    assert api.call("GET", "projects/") == (200, {"error": "busy"})
+    assert slept == [client.MAX_RETRY_WAIT_S, 2.0]
