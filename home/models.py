@@ -1,4 +1,4 @@
-"""Wagtail page types (SPEC §10).
+"""Wagtail page types.
 
 The tree is constrained: HomePage (site root) → StandardPage (project
 content, nestable) and one ReleaseNotesIndexPage → ReleaseNotePage.

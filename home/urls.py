@@ -8,7 +8,7 @@ from home import views
 urlpatterns = [
     path("search/", views.search, name="search"),
     path("lookup/", views.lookup, name="lookup"),
-    # Images in public pages: MEDIA_URL is login-only (SPEC §13), so page
+    # Images in public pages: MEDIA_URL is login-only, so page
     # images are served through Wagtail's signed image URLs instead.
     re_path(
         r"^images/([^/]*)/(\d*)/([^/]*)/[^/]*$",

@@ -1,6 +1,6 @@
 """Portal-wide protections: CSP with nonces, 503 on a lost database, JSON API errors.
 
-CSP (SPEC §13): scripts, images, frames and connections only from the portal
+CSP: scripts, images, frames and connections only from the portal
 itself and the configured Firefly origin; an inline `<script>` runs only
 with the per-request nonce (`{{ csp_nonce }}` in templates).
 """

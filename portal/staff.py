@@ -1,4 +1,4 @@
-"""Staff-only views (SPEC §1): anonymous users log in, other users get 403."""
+"""Staff-only views: anonymous users log in, other users get 403."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 

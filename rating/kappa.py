@@ -1,4 +1,4 @@
-"""Fleiss' kappa: how much raters agree beyond chance (SPEC §7).
+"""Fleiss' kappa: how much raters agree beyond chance.
 
 Fleiss (1971) assumes every subject (candidate) got the same number of
 ratings n. Raters here rate whatever they like, so candidates carry

@@ -1,4 +1,4 @@
-"""Raters' verdicts on candidates (SPEC §6, §7).
+"""Raters' verdicts on candidates.
 
 A user has at most one current `Rating` per candidate (a database
 constraint); every create or change is copied into `RatingHistory`.

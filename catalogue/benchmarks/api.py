@@ -1,4 +1,4 @@
-"""Ingest throughput through the upload API (SPEC §14: ≥ 20,000 candidates/s).
+"""Ingest throughput through the upload API (target ≥ 20,000 candidates/s).
 
 A synthetic 36-beam observation (1,000 candidates per beam, 20 light-curve
 points each) is generated as CSV text in memory, then POSTed beam by beam

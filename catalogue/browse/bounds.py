@@ -1,4 +1,4 @@
-"""Data-driven bounds of the numeric columns, for the range sliders (SPEC §5).
+"""Data-driven bounds of the numeric columns, for the range sliders.
 
 The minimum and maximum of every numeric column are computed in one
 aggregate query and kept in Django's cache for `BOUNDS_TIMEOUT_S` seconds:

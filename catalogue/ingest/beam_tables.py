@@ -1,4 +1,4 @@
-"""Write one beam's parsed tables: candidates and light curves (SPEC §4).
+"""Write one beam's parsed tables: candidates and light curves.
 
 The write half of the ingest service (`catalogue.ingest.service` re-exports
 `write_beam_tables`): rows are upserted on their natural key in one

@@ -1,4 +1,4 @@
-"""The one ingest service behind every way in (SPEC §4).
+"""The one ingest service behind every way in.
 
 `manage.py ingest_observation`, the HTTP API and (through the API) the
 upload client all call these functions:

@@ -1,4 +1,4 @@
-"""Survey data model (SPEC §3): Project → Observation → Beam → Candidate.
+"""Survey data model: Project → Observation → Beam → Candidate.
 
 Natural keys are unique in the database; positions are ICRS degrees and
 fluxes Jy, exactly as the pipeline writes them.
@@ -82,7 +82,7 @@ class Candidate(models.Model):
 
     # No single-column indexes on the two foreign keys: the unique
     # (beam, name) and the (observation, is_best_beam) indexes lead with
-    # them, and every index costs each ingested row (SPEC §14).
+    # them, and every index costs each ingested row.
     beam = models.ForeignKey(
         Beam, on_delete=models.CASCADE, related_name="candidates", db_index=False
     )
@@ -122,7 +122,7 @@ class Candidate(models.Model):
     deep_int_flux = models.FloatField(null=True, help_text="Jy")
     md_deep = models.FloatField(null=True)
     # True for the one candidate of a 5-arcsec group seen closest to its beam
-    # centre (SPEC §3); recomputed on every ingest.
+    # centre; recomputed on every ingest.
     is_best_beam = models.BooleanField(default=True)
 
     class Meta:

@@ -34,7 +34,7 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# "dev", "staging" or "production": drives the environment badge (SPEC §10).
+# "dev", "staging" or "production": drives the environment badge.
 PORTAL_ENVIRONMENT = os.environ.get("PORTAL_ENVIRONMENT", "dev")
 # Reviewers' notes shown on the staging home page when the file exists.
 STAGING_DETAILS_PATH = Path(

@@ -1,6 +1,6 @@
 """Ratings summary benchmarks (wired into `rating/benchmarks.py` by the lead).
 
-Target (SPEC §14): the ratings summary page ≤ 150 ms median server time at
+Target: the ratings summary page ≤ 150 ms median server time at
 100,000 ratings.
 """
 

@@ -1,4 +1,4 @@
-"""Figures of the ratings summary page (SPEC §7), as aggregate queries.
+"""Figures of the ratings summary page, as aggregate queries.
 
 Every function takes the filtered `Rating` queryset, so the charts, counts
 and kappa always describe the same selection as the table.

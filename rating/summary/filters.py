@@ -1,4 +1,4 @@
-"""Filters of the ratings summary (SPEC §7), kept in the URL query string.
+"""Filters of the ratings summary, kept in the URL query string.
 
 The same filter set drives the ratings table, the charts, the consensus and
 disputed lists, Fleiss' kappa and the downloads, so every figure on the page

@@ -1,4 +1,4 @@
-"""django-tables2 tables of the ratings summary (SPEC §7).
+"""django-tables2 tables of the ratings summary.
 
 Sorting happens in the database across all pages; every column's ordering
 ends with a unique key so paging through a sorted table is stable.

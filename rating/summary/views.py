@@ -1,4 +1,4 @@
-"""Ratings summary pages, downloads and staff deletion (`/ratings/`, SPEC §7).
+"""Ratings summary pages, downloads and staff deletion (`/ratings/`).
 
 Every page and download takes the same filter query string (`RatingFilter`),
 so a shared URL shows, and exports, the same selection.

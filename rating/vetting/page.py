@@ -1,4 +1,4 @@
-"""What the candidate page shows, assembled from one candidate (SPEC §6, §9).
+"""What the candidate page shows, assembled from one candidate.
 
 Views stay thin: this module turns a candidate (fetched with its beam,
 observation, light curve and files) into the tables, image panels,

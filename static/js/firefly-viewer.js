@@ -1,4 +1,4 @@
-/* Firefly embedding for the candidate page (SPEC §9, FIREFLY.md).
+/* Firefly embedding for the candidate page.
  *
  * Loaded BEFORE FIREFLY_URL/firefly_loader.js: it defines
  * window.onFireflyLoaded, which the loader calls once the API is ready.

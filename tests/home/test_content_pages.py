@@ -108,7 +108,7 @@ def test_draft_pages_are_not_served(client, release_index):
 
 @pytest.mark.django_db
 def test_page_images_are_visible_to_anonymous_visitors(client, home, media_root):
-    """Media is login-only (SPEC §13), so page images go through Wagtail's
+    """Media is login-only, so page images go through Wagtail's
     signed image view instead."""
     buffer = io.BytesIO()
     PILImage.new("RGB", (40, 30), "navy").save(buffer, "PNG")

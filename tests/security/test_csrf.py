@@ -1,4 +1,4 @@
-"""Every form refuses a POST without a CSRF token (SPEC §13).
+"""Every form refuses a POST without a CSRF token.
 
 A logged-in staff user (who may do everything) posts without the token to
 every state-changing URL and must get 403 with nothing changed. The upload

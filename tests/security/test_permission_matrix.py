@@ -1,4 +1,4 @@
-"""Who may reach what (SPEC §1), for every URL pattern of the portal.
+"""Who may reach what, for every URL pattern of the portal.
 
 The patterns are enumerated from the URL resolver, so a new URL fails
 `test_every_url_pattern_is_classified` until it is added to `ACCESS` below

@@ -1,4 +1,4 @@
-"""Upload tokens for the ingest API (SPEC §4): per user, stored hashed.
+"""Upload tokens for the ingest API: per user, stored hashed.
 
 Only the sha256 of a key is kept; the key itself is shown to its owner once,
 when it is created. `prefix` (the first characters of the key) lets the owner

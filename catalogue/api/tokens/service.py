@@ -68,7 +68,7 @@ class UploadTokenAuthentication(authentication.BaseAuthentication):
     """`Authorization: Token <key>`; the only authentication the API accepts.
 
     No session/cookie authentication, so no API endpoint can be reached by
-    a cross-site request riding on a browser's login (SPEC §13).
+    a cross-site request riding on a browser's login.
     """
 
     keyword = "Token"

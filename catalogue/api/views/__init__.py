@@ -1,4 +1,4 @@
-"""The upload API under `/api/v1/` (SPEC §4): token-only, JSON errors.
+"""The upload API under `/api/v1/`: token-only, JSON errors.
 
 Endpoints (all need `Authorization: Token <key>`):
 

@@ -77,7 +77,7 @@ def test_token_of_inactive_user_is_refused(client):
 
 
 def test_browser_session_cannot_use_the_api(rater):
-    """No cookie-authenticated endpoint exists (SPEC §13): a logged-in browser
+    """No cookie-authenticated endpoint exists: a logged-in browser
     without a token is refused, also with CSRF checks enforced."""
     client = Client(enforce_csrf_checks=True)
     client.force_login(rater)

@@ -1,4 +1,4 @@
-"""A small, varied catalogue for the listing/filter/export tests (issue 4).
+"""A small, varied catalogue for the listing/filter/export tests.
 
 Plain functions, so tests elsewhere (the browser test) can build the same
 data; `tests/catalogue/conftest.py` wraps `build_catalogue` as a fixture.

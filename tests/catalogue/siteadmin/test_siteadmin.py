@@ -1,4 +1,4 @@
-"""Site admin (`/site-admin/`, staff only): storage counts and deletion (SPEC §8)."""
+"""Site admin (`/site-admin/`, staff only): storage counts and deletion."""
 
 import pytest
 from django.contrib.admin.models import DELETION, LogEntry
