@@ -3,9 +3,11 @@
 Finding the request's Wagtail `Site` and its menu pages took two queries
 and several milliseconds on every page of the portal. The entries are now
 cached per host for `MENU_CACHE_SECONDS` and forgotten as soon as a page is
-published, unpublished, moved or deleted, or a Site is saved or deleted
-(in this process; with several workers, configure a shared `CACHES` backend,
-or other workers show the old menu for up to `MENU_CACHE_SECONDS`).
+published, unpublished, moved or deleted, or a Site is saved or deleted.
+Production keeps the cache in Redis (`REDIS_URL`), shared by every worker
+and replica, so the change is seen everywhere at once; with a per-process
+cache (development), other workers show the old menu for up to
+`MENU_CACHE_SECONDS`.
 """
 
 from django.core.cache import cache

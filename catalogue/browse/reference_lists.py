@@ -4,9 +4,10 @@ the lists other apps register (the rating app's tags).
 The filter panel's drop-downs and the observation datalist took a query each
 per page view. They change rarely (a new observation, a tag added while
 rating), so they are cached together for `REFERENCE_LIST_SECONDS` and
-forgotten whenever a model they list is saved or deleted in this process
-(with several workers and a per-process cache, another worker shows a new
-entry within `REFERENCE_LIST_SECONDS`). Filtering never depends on these
+forgotten whenever a model they list is saved or deleted. Production keeps
+the cache in Redis (`REDIS_URL`), shared by every worker and replica; with
+a per-process cache (development), another worker shows a new entry within
+`REFERENCE_LIST_SECONDS`. Filtering never depends on these
 lists: the form validates against the database.
 """
 
