@@ -11,8 +11,9 @@ cap.
 
 Units are FITS-standard strings (deg, arcmin, arcsec, Jy); σ and the
 sexagesimal formats are not FITS units, so those columns have none and say
-it in their TCOMMn description. NULL floats are NaN; NULL integers are
-`INT_NULL`, declared as the column's TNULL, so astropy reads them masked.
+it in their TCOMMn description (`[sigma]`, `[hms]`). NULL floats are NaN;
+NULL integers are `INT_NULL`, declared as the column's TNULL, so astropy
+reads them masked.
 FITS text is ASCII: other characters become `?`. The provenance is in the
 table header: ORIGIN, DATE, and one COMMENT card each for the user, query,
 filter and order.
@@ -33,6 +34,8 @@ from catalogue.survey.votable import VO_UNITS
 FILE_PIECE_BYTES = 1024 * 1024
 INT_NULL = np.iinfo(np.int64).min
 _FORMATS = {"int": ("K", ">i8"), "float": ("D", ">f8"), "bool": ("L", "S1")}
+# Units FITS has no string for, spelled out in ASCII for the description.
+_UNIT_WORDS = {"σ": "sigma"}
 
 
 def _ascii(text):
@@ -72,7 +75,8 @@ def _header(columns, widths, rows, provenance):
     for number, column in enumerate(columns, start=1):
         description = column.description
         if column.unit and column.unit not in VO_UNITS:
-            description = f"{description} [{column.unit}]"
+            unit = _UNIT_WORDS.get(column.unit, column.unit)
+            description = f"{description} [{unit}]"
         header[f"TCOMM{number}"] = _ascii(description).decode()
     header["ORIGIN"] = PORTAL
     header["DATE"] = provenance["generated"][:19]

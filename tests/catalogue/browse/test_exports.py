@@ -302,7 +302,7 @@ def test_fits_export_has_fits_units_nulls_and_provenance(alice_client, catalogue
         }
         comments = " ".join(str(card) for card in header["COMMENT"])
         sigma = names.index("chi_square_sigma") + 1
-        assert header[f"TCOMM{sigma}"].endswith("[?]")  # σ: not a FITS unit
+        assert header[f"TCOMM{sigma}"].endswith("[sigma]")  # σ: not a FITS unit
         assert header[f"TNULL{names.index('deep_num') + 1}"] == -(2**63)
     assert units["ra"] == "deg" and units["peak_map"] == "Jy"
     assert units["chi_square_sigma"] is None and units["ra_str"] is None
@@ -317,3 +317,14 @@ def test_catalogue_page_links_every_export_with_the_filter(alice_client, catalog
     for export_format in ("csv", "ecsv", "vot", "fits"):
         url = reverse("catalogue:export", args=[export_format])
         assert f'href="{url}?project=vast"'.encode() in html
+
+
+@pytest.mark.parametrize("export_format", ["ecsv", "fits"])
+def test_cone_export_keeps_separation(alice_client, catalogue, export_format):
+    _, body = export(
+        alice_client, export_format, "cone_ra=0&cone_dec=90&cone_radius=60"
+    )
+    table = Table.read(io.BytesIO(body), format=TABLE_FORMATS[export_format])
+    assert sorted(table["name"]) == ["B2", "B3"]
+    assert table["separation_arcsec"].unit == "arcsec"
+    assert all(abs(sep - 36.0) < 0.01 for sep in table["separation_arcsec"])
