@@ -14,13 +14,14 @@ sexagesimal formats are not FITS units, so those columns have none and say
 it in their TCOMMn description (`[sigma]`, `[hms]`). NULL floats are NaN;
 NULL integers are `INT_NULL`, declared as the column's TNULL, so astropy
 reads them masked.
-FITS text is ASCII: other characters become `?`. The provenance is in the
+FITS text is printable ASCII: other characters become `?`. The provenance is in the
 table header: ORIGIN, DATE, and one COMMENT card each for the user, query,
 filter and order.
 """
 
 import math
 import os
+import re
 import tempfile
 
 import numpy as np
@@ -33,13 +34,17 @@ from catalogue.survey.votable import VO_UNITS
 
 FILE_PIECE_BYTES = 1024 * 1024
 INT_NULL = np.iinfo(np.int64).min
+NOT_PRINTABLE_ASCII = re.compile("[^\x20-\x7e]")
 _FORMATS = {"int": ("K", ">i8"), "float": ("D", ">f8"), "bool": ("L", "S1")}
 # Units FITS has no string for, spelled out in ASCII for the description.
 _UNIT_WORDS = {"σ": "sigma"}
 
 
 def _ascii(text):
-    return str(text).encode("ascii", "replace")
+    """`text` as printable ASCII bytes, the only text FITS cards and table
+    strings may hold; any other character (a filter value's line break, a
+    non-ASCII name) becomes `?`."""
+    return NOT_PRINTABLE_ASCII.sub("?", str(text)).encode("ascii")
 
 
 def _cell(kind, value):

@@ -212,7 +212,7 @@ def ecsv_header(columns, provenance):
         )
     output = io.StringIO()
     table.write(output, format="ascii.ecsv", delimiter=",")
-    return output.getvalue().replace("\r\n", "\n")
+    return output.getvalue()
 
 
 def ecsv_lines(queryset, cone, provenance):

@@ -4,6 +4,7 @@ their URLs, read back with astropy (and the CSV with the csv module)."""
 import csv
 import io
 import math
+from urllib.parse import urlencode
 
 import numpy as np
 import pytest
@@ -328,3 +329,26 @@ def test_cone_export_keeps_separation(alice_client, catalogue, export_format):
     assert sorted(table["name"]) == ["B2", "B3"]
     assert table["separation_arcsec"].unit == "arcsec"
     assert all(abs(sep - 36.0) < 0.01 for sep in table["separation_arcsec"])
+
+
+HOSTILE_NAME = 'J22\n# %ECSV: "x"\x07 é'
+
+
+def test_ecsv_meta_keeps_any_filter_value(alice_client, catalogue):
+    _, body = export(alice_client, "ecsv", urlencode({"name": HOSTILE_NAME}))
+    table = Table.read(io.BytesIO(body), format="ascii.ecsv")
+    assert f"name={HOSTILE_NAME}" in table.meta["filters"]
+    assert len(table) == 0
+
+
+def test_fits_header_cards_stay_printable_ascii(alice_client, catalogue):
+    from astropy.io import fits
+
+    Candidate.objects.filter(name="A1").update(deep_name="Gé\x07")
+    _, body = export(alice_client, "fits", urlencode({"name": "A1", "sort": "é\n"}))
+    with fits.open(io.BytesIO(body)) as hdus:
+        hdus.verify("exception")
+        comments = [str(card) for card in hdus[1].header["COMMENT"]]
+        table = Table(hdus[1].data)
+    assert "filter: name=A1" in comments
+    assert list(table["deep_name"]) == ["G??"]
