@@ -8,7 +8,7 @@ urlpatterns = [
     path("", views.CandidateListView.as_view(), name="list"),
     path("columns/", views.choose_columns, name="columns"),
     re_path(
-        r"^export\.(?P<export_format>csv|vot)$",
+        r"^export\.(?P<export_format>csv|ecsv|vot|fits)$",
         views.CatalogueExportView.as_view(),
         name="export",
     ),

@@ -14,7 +14,13 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from catalogue.browse.bounds import column_bounds
-from catalogue.browse.exports import csv_lines, votable_chunks
+from catalogue.browse.export_fits import fits_chunks
+from catalogue.browse.exports import (
+    csv_lines,
+    ecsv_lines,
+    export_provenance,
+    votable_chunks,
+)
 from catalogue.browse.filters import CandidateFilterSet
 from catalogue.browse.forms import filter_widget
 from catalogue.browse.models import CataloguePreference
@@ -198,11 +204,17 @@ def range_rows(form):
 
 
 class CatalogueExportView(LoginRequiredMixin, View):
-    """The whole filtered set, streamed as CSV or VOTable."""
+    """The whole filtered set, streamed as CSV, ECSV, VOTable or FITS.
+
+    The file is named `candidates-<UTC time>.<format>`; the filter is not
+    in the name (it can be any length) but inside ECSV, VOTable and FITS.
+    """
 
     formats = {
-        "csv": ("text/csv; charset=utf-8", "csv", csv_lines),
-        "vot": ("application/x-votable+xml; charset=utf-8", "vot", votable_chunks),
+        "csv": ("text/csv; charset=utf-8", csv_lines),
+        "ecsv": ("text/x-ecsv; charset=utf-8", ecsv_lines),
+        "vot": ("application/x-votable+xml; charset=utf-8", votable_chunks),
+        "fits": ("application/fits", fits_chunks),
     }
 
     def get(self, request, export_format):
@@ -218,14 +230,14 @@ class CatalogueExportView(LoginRequiredMixin, View):
         cone = filterset.cone is not None
         sort = clean_sort(request.GET.get("sort"), cone)
         candidates = sorted_candidates(filterset.qs, sort, cone)
-        content_type, extension, generate = self.formats[export_format]
+        content_type, generate = self.formats[export_format]
         response = StreamingHttpResponse(
-            generate(candidates, request.GET, cone, request.user, sort),
+            generate(candidates, cone, export_provenance(request, sort)),
             content_type=content_type,
         )
         stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
         response["Content-Disposition"] = (
-            f'attachment; filename="candidates-{stamp}.{extension}"'
+            f'attachment; filename="candidates-{stamp}.{export_format}"'
         )
         return response
 

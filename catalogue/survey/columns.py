@@ -7,6 +7,13 @@ written. Pure Python with no Django import: the standalone upload client
 loads this file to check a directory before sending it; the server passes
 the limits of the database fields (`ColumnLimits`), which the client cannot
 know.
+
+Each column's UCD (IVOA Unified Content Descriptor, 1.5) tells VO tools
+(TOPCAT, Aladin) what it holds: `pos.eq.ra;meta.main` and
+`pos.eq.dec;meta.main` mark the candidate's own position, other positions
+are plain `pos.eq.ra`/`pos.eq.dec`, separations `pos.angDistance`, flux
+densities `phot.flux.density`, significances `stat.snr`, names and numbers
+`meta.id`.
 """
 
 import math
@@ -22,6 +29,7 @@ class Column:
     kind: str  # "float", "int" or "str"
     unit: str
     help: str
+    ucd: str = ""
 
     @property
     def is_numeric(self):
@@ -29,53 +37,155 @@ class Column:
 
 
 FINAL_CSV_COLUMNS = (
-    Column("source_id", "int", "", "Source number within the beam's final catalogue"),
-    Column("name", "str", "", "Candidate name, unique within a beam"),
-    Column("ra_str", "str", "hms", "Right ascension, sexagesimal (ICRS)"),
-    Column("dec_str", "str", "dms", "Declination, sexagesimal (ICRS)"),
-    Column("ra", "float", "deg", "Right ascension of the candidate (ICRS)"),
-    Column("dec", "float", "deg", "Declination of the candidate (ICRS)"),
     Column(
-        "chi_square", "float", "", "Chi-square of the light curve against a constant"
+        "source_id",
+        "int",
+        "",
+        "Source number within the beam's final catalogue",
+        "meta.id",
     ),
-    Column("chi_square_log_sigma", "float", "", "Log10 significance of the chi-square"),
-    Column("chi_square_sigma", "float", "σ", "Significance of the chi-square"),
-    Column("peak_map", "float", "Jy", "Peak flux density in the peak map"),
-    Column("peak_map_log_sigma", "float", "", "Log10 significance of the peak"),
-    Column("peak_map_sigma", "float", "σ", "Significance of the peak"),
-    Column("gaussian_map", "float", "", "Gaussian-fit statistic in the slices"),
     Column(
-        "gaussian_map_sigma", "float", "σ", "Significance of the Gaussian-fit statistic"
+        "name", "str", "", "Candidate name, unique within a beam", "meta.id;meta.main"
     ),
-    Column("std_map", "float", "Jy", "Standard deviation in the std map"),
+    Column("ra_str", "str", "hms", "Right ascension, sexagesimal (ICRS)", "pos.eq.ra"),
+    Column("dec_str", "str", "dms", "Declination, sexagesimal (ICRS)", "pos.eq.dec"),
+    Column(
+        "ra",
+        "float",
+        "deg",
+        "Right ascension of the candidate (ICRS)",
+        "pos.eq.ra;meta.main",
+    ),
+    Column(
+        "dec",
+        "float",
+        "deg",
+        "Declination of the candidate (ICRS)",
+        "pos.eq.dec;meta.main",
+    ),
+    Column(
+        "chi_square",
+        "float",
+        "",
+        "Chi-square of the light curve against a constant",
+        "stat.fit.chi2",
+    ),
+    Column(
+        "chi_square_log_sigma",
+        "float",
+        "",
+        "Log10 significance of the chi-square",
+        "stat.snr",
+    ),
+    Column(
+        "chi_square_sigma", "float", "σ", "Significance of the chi-square", "stat.snr"
+    ),
+    Column(
+        "peak_map",
+        "float",
+        "Jy",
+        "Peak flux density in the peak map",
+        "phot.flux.density",
+    ),
+    Column(
+        "peak_map_log_sigma", "float", "", "Log10 significance of the peak", "stat.snr"
+    ),
+    Column("peak_map_sigma", "float", "σ", "Significance of the peak", "stat.snr"),
+    Column(
+        "gaussian_map",
+        "float",
+        "",
+        "Gaussian-fit statistic in the slices",
+        "stat.fit.goodness",
+    ),
+    Column(
+        "gaussian_map_sigma",
+        "float",
+        "σ",
+        "Significance of the Gaussian-fit statistic",
+        "stat.snr",
+    ),
+    Column(
+        "std_map",
+        "float",
+        "Jy",
+        "Standard deviation in the std map",
+        "stat.stdev;phot.flux.density",
+    ),
     Column(
         "bright_sep_arcmin",
         "float",
         "arcmin",
         "Separation to the nearest bright source",
+        "pos.angDistance",
     ),
-    Column("beam_ra", "float", "deg", "Right ascension of the beam centre"),
-    Column("beam_dec", "float", "deg", "Declination of the beam centre"),
-    Column("beam_sep_deg", "float", "deg", "Separation from the beam centre"),
     Column(
-        "deep_ra_deg", "float", "deg", "Right ascension of the deep-image counterpart"
+        "beam_ra",
+        "float",
+        "deg",
+        "Right ascension of the beam centre",
+        "pos.eq.ra;instr.beam",
     ),
-    Column("deep_dec_deg", "float", "deg", "Declination of the deep-image counterpart"),
     Column(
-        "deep_sep_arcsec", "float", "arcsec", "Separation to the deep-image counterpart"
+        "beam_dec",
+        "float",
+        "deg",
+        "Declination of the beam centre",
+        "pos.eq.dec;instr.beam",
     ),
-    Column("deep_name", "str", "", "Name of the deep-image counterpart"),
-    Column("deep_num", "int", "", "Number of deep-image sources nearby"),
     Column(
-        "deep_peak_flux", "float", "Jy", "Peak flux density of the deep counterpart"
+        "beam_sep_deg",
+        "float",
+        "deg",
+        "Separation from the beam centre",
+        "pos.angDistance;instr.beam",
+    ),
+    Column(
+        "deep_ra_deg",
+        "float",
+        "deg",
+        "Right ascension of the deep-image counterpart",
+        "pos.eq.ra",
+    ),
+    Column(
+        "deep_dec_deg",
+        "float",
+        "deg",
+        "Declination of the deep-image counterpart",
+        "pos.eq.dec",
+    ),
+    Column(
+        "deep_sep_arcsec",
+        "float",
+        "arcsec",
+        "Separation to the deep-image counterpart",
+        "pos.angDistance",
+    ),
+    Column(
+        "deep_name", "str", "", "Name of the deep-image counterpart", "meta.id.cross"
+    ),
+    Column("deep_num", "int", "", "Number of deep-image sources nearby", "meta.number"),
+    Column(
+        "deep_peak_flux",
+        "float",
+        "Jy",
+        "Peak flux density of the deep counterpart",
+        "phot.flux.density",
     ),
     Column(
         "deep_int_flux",
         "float",
         "Jy",
         "Integrated flux density of the deep counterpart",
+        "phot.flux.density",
     ),
-    Column("md_deep", "float", "", "Modulation index against the deep image"),
+    Column(
+        "md_deep",
+        "float",
+        "",
+        "Modulation index against the deep image",
+        "src.var.index",
+    ),
 )
 
 COLUMN_NAMES = tuple(column.name for column in FINAL_CSV_COLUMNS)

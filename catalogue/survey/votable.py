@@ -30,12 +30,14 @@ _NUMPY_KINDS = {"int": np.int64, "float": np.float64, "bool": np.bool_, "str": s
 
 
 class VOColumn(NamedTuple):
-    """One FIELD: `kind` is "int", "float", "bool" or "str"; `unit` may be ""."""
+    """One FIELD: `kind` is "int", "float", "bool" or "str"; `unit` and
+    `ucd` (what the column holds, for VO tools) may be ""."""
 
     name: str
     kind: str
     unit: str = ""
     description: str = ""
+    ucd: str = ""
 
 
 def xml_text(text):
@@ -68,7 +70,8 @@ def votable_frame(columns, table_name="", description="", infos=()):
         vo_table.name = xml_text(table_name)
     if description:
         vo_table.description = xml_text(description)
-    for field in vo_table.fields:
+    for field, column in zip(vo_table.fields, columns):
+        field.ucd = column.ucd or None
         if field.datatype in {"char", "unicodeChar"}:
             field.arraysize = "*"
         elif field.datatype == "bit":

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from astropy.table import Table
 from playwright.sync_api import expect
 
 from catalogue.demo.observation import write_demo_observation
@@ -186,18 +187,14 @@ def test_rater_filters_rates_five_with_the_keyboard_and_exports(portal, chromium
     with page.expect_download() as download_info:
         page.click("text=Export CSV")
     text = Path(download_info.value.path()).read_text()
-    comments = [line for line in text.splitlines() if line.startswith("#")]
-    rows = list(
-        csv.DictReader(
-            io.StringIO(
-                "\n".join(
-                    line for line in text.splitlines() if not line.startswith("#")
-                )
-            )
-        )
-    )
-    assert any("chi_square_sigma" in line for line in comments)
+    assert not any(line.startswith("#") for line in text.splitlines())
+    rows = list(csv.DictReader(io.StringIO(text)))
     assert rows and all(float(row["chi_square_sigma"]) >= 1 for row in rows)
+    with page.expect_download() as download_info:
+        page.click("text=Export ECSV")
+    table = Table.read(download_info.value.path(), format="ascii.ecsv")
+    assert "chi_square_sigma_min=1" in table.meta["filters"]
+    assert len(table) == len(rows)
 
 
 def test_editor_publishes_a_release_note(portal, chromium):
