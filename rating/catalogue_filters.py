@@ -6,15 +6,20 @@ The catalogue lists survey data and knows nothing of ratings; `RatingConfig`'s
 this order, after the cone search) and their methods to the catalogue's
 FilterSet. Query parameters: `rating_status`, `my_label` (the viewer's own
 label), `label` (anyone's), `tag`, `consensus` and `disputed`.
+
+At a million candidates no filter may count ratings per candidate. "Rated",
+"unrated", consensus and disputed read the trigger-kept `CandidateLabelCount`
+rows (one per candidate with at least one rating, with its counts per
+label); the viewer's own filters read the viewer's ratings through the
+(user, candidate) index.
 """
 
 import django_filters
 from django.db.models import Exists, OuterRef
 
 from catalogue.browse.filters import YesNoFilter
-from catalogue.survey.models import Candidate
-from rating.consensus import filter_consensus_label, filter_disputed
-from rating.models import Label, Rating, Tag
+from rating.consensus import consensus_candidate_ids, disputed_candidate_ids
+from rating.models import CandidateLabelCount, Label, Rating, Tag
 
 RATING_STATUS_CHOICES = (
     ("unrated", "Unrated"),
@@ -24,12 +29,9 @@ RATING_STATUS_CHOICES = (
 )
 
 
-def rated_by(user=None):
-    """Exists() of a rating of the outer candidate (by `user` if given)."""
-    ratings = Rating.objects.filter(candidate=OuterRef("pk"))
-    if user is not None:
-        ratings = ratings.filter(user=user)
-    return Exists(ratings)
+def rated_by_anyone():
+    """Exists() of the outer candidate's label counts: it has a rating."""
+    return Exists(CandidateLabelCount.objects.filter(candidate=OuterRef("pk")))
 
 
 def label_filter(method, label):
@@ -64,16 +66,22 @@ class RatingFilters(django_filters.FilterSet):
         return user if user is not None and user.is_authenticated else None
 
     def filter_rating_status(self, queryset, name, value):
-        if value in {"rated", "unrated"}:
-            condition = rated_by()
-        else:
-            me = self._me()
-            if me is None:
-                return queryset.none() if value == "rated_by_me" else queryset
-            condition = rated_by(me)
-        if value.startswith("unrated"):
-            return queryset.filter(~condition)
-        return queryset.filter(condition)
+        if value == "rated":
+            return queryset.filter(rated_by_anyone())
+        if value == "unrated":
+            return queryset.filter(~rated_by_anyone())
+        me = self._me()
+        if me is None:
+            return queryset.none() if value == "rated_by_me" else queryset
+        if value == "rated_by_me":
+            mine = Rating.objects.filter(candidate=OuterRef("pk"), user=me)
+            return queryset.filter(Exists(mine))
+        # NOT IN over the viewer's ratings (one pass over the (user,
+        # candidate) index into a hashed subplan); NOT EXISTS may be planned
+        # as an anti-join reading every rater's ratings.
+        return queryset.exclude(
+            pk__in=Rating.objects.filter(user=me).values("candidate_id")
+        )
 
     def filter_my_label(self, queryset, name, value):
         me = self._me()
@@ -93,11 +101,10 @@ class RatingFilters(django_filters.FilterSet):
         )
 
     def filter_consensus(self, queryset, name, value):
-        agreeing = filter_consensus_label(Candidate.objects.all(), value).values("pk")
-        return queryset.filter(pk__in=agreeing)
+        return queryset.filter(pk__in=consensus_candidate_ids(value))
 
     def filter_disputed_flag(self, queryset, name, value):
-        disputed = filter_disputed(Candidate.objects.all()).values("pk")
+        disputed = disputed_candidate_ids()
         if value:
             return queryset.filter(pk__in=disputed)
         return queryset.exclude(pk__in=disputed)
