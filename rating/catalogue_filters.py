@@ -18,7 +18,11 @@ import django_filters
 from django.db.models import Exists, OuterRef
 
 from catalogue.browse.filters import YesNoFilter
-from rating.consensus import consensus_candidate_ids, disputed_candidate_ids
+from rating.consensus import (
+    LABEL_COUNT_FIELDS,
+    consensus_candidate_ids,
+    disputed_candidate_ids,
+)
 from rating.models import CandidateLabelCount, Label, Rating, Tag
 
 RATING_STATUS_CHOICES = (
@@ -42,7 +46,8 @@ def label_filter(method, label):
 
 
 class RatingFilters(django_filters.FilterSet):
-    """Filters on ratings; the "by me" ones use the catalogue's `self.user`."""
+    """Filters on ratings; the "by me" ones use the catalogue's `self.user`,
+    and all but the "unrated" ones bound the count (`bound_count`)."""
 
     rating_status = django_filters.ChoiceFilter(
         choices=RATING_STATUS_CHOICES,
@@ -65,46 +70,64 @@ class RatingFilters(django_filters.FilterSet):
         user = self.user
         return user if user is not None and user.is_authenticated else None
 
+    def _at_most(self, rows):
+        """Tell the catalogue that at most `rows.count()` candidates match.
+
+        `rows` (count-table rows or the viewer's ratings) are counted without
+        touching the candidate table, so the page can count exactly when the
+        bound is small and never shows an estimate above it.
+        """
+        self.bound_count(rows.count())
+
     def filter_rating_status(self, queryset, name, value):
         if value == "rated":
+            self._at_most(CandidateLabelCount.objects.all())
             return queryset.filter(rated_by_anyone())
         if value == "unrated":
             return queryset.filter(~rated_by_anyone())
         me = self._me()
         if me is None:
             return queryset.none() if value == "rated_by_me" else queryset
+        mine = Rating.objects.filter(user=me)
         if value == "rated_by_me":
-            mine = Rating.objects.filter(candidate=OuterRef("pk"), user=me)
-            return queryset.filter(Exists(mine))
+            self._at_most(mine)
+            return queryset.filter(Exists(mine.filter(candidate=OuterRef("pk"))))
         # NOT IN over the viewer's ratings (one pass over the (user,
         # candidate) index into a hashed subplan); NOT EXISTS may be planned
         # as an anti-join reading every rater's ratings.
-        return queryset.exclude(
-            pk__in=Rating.objects.filter(user=me).values("candidate_id")
-        )
+        return queryset.exclude(pk__in=mine.values("candidate_id"))
 
     def filter_my_label(self, queryset, name, value):
         me = self._me()
         if me is None:
             return queryset.none()
-        mine = Rating.objects.filter(candidate=OuterRef("pk"), user=me, label=value)
-        return queryset.filter(Exists(mine))
+        mine = Rating.objects.filter(user=me, label=value)
+        self._at_most(mine)
+        return queryset.filter(Exists(mine.filter(candidate=OuterRef("pk"))))
 
     def filter_label(self, queryset, name, value):
+        self._at_most(
+            CandidateLabelCount.objects.filter(
+                **{f"{LABEL_COUNT_FIELDS[value]}__gt": 0}
+            )
+        )
         return queryset.filter(
             Exists(Rating.objects.filter(candidate=OuterRef("pk"), label=value))
         )
 
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(
-            Exists(Rating.objects.filter(candidate=OuterRef("pk"), tag=value))
-        )
+        tagged = Rating.objects.filter(tag=value)
+        self._at_most(tagged)
+        return queryset.filter(Exists(tagged.filter(candidate=OuterRef("pk"))))
 
     def filter_consensus(self, queryset, name, value):
-        return queryset.filter(pk__in=consensus_candidate_ids(value))
+        agreeing = consensus_candidate_ids(value)
+        self._at_most(agreeing)
+        return queryset.filter(pk__in=agreeing)
 
     def filter_disputed_flag(self, queryset, name, value):
         disputed = disputed_candidate_ids()
         if value:
+            self._at_most(disputed)
             return queryset.filter(pk__in=disputed)
         return queryset.exclude(pk__in=disputed)
