@@ -46,8 +46,12 @@ def label_filter(method, label):
 
 
 class RatingFilters(django_filters.FilterSet):
-    """Filters on ratings; the "by me" ones use the catalogue's `self.user`,
-    and all but the "unrated" ones bound the count (`bound_count`)."""
+    """Filters on ratings; the "by me" ones use the catalogue's `self.user`.
+
+    Those that select rated candidates only also bound the page's count
+    (`bound_count`); "unrated", "unrated by me" and "not disputed" select
+    most of the table and give no bound.
+    """
 
     rating_status = django_filters.ChoiceFilter(
         choices=RATING_STATUS_CHOICES,
