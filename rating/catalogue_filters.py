@@ -6,15 +6,24 @@ The catalogue lists survey data and knows nothing of ratings; `RatingConfig`'s
 this order, after the cone search) and their methods to the catalogue's
 FilterSet. Query parameters: `rating_status`, `my_label` (the viewer's own
 label), `label` (anyone's), `tag`, `consensus` and `disputed`.
+
+At a million candidates no filter may count ratings per candidate. "Rated",
+"unrated", consensus and disputed read the trigger-kept `CandidateLabelCount`
+rows (one per candidate with at least one rating, with its counts per
+label); the viewer's own filters read the viewer's ratings through the
+(user, candidate) index.
 """
 
 import django_filters
 from django.db.models import Exists, OuterRef
 
 from catalogue.browse.filters import YesNoFilter
-from catalogue.survey.models import Candidate
-from rating.consensus import filter_consensus_label, filter_disputed
-from rating.models import Label, Rating, Tag
+from rating.consensus import (
+    LABEL_COUNT_FIELDS,
+    consensus_candidate_ids,
+    disputed_candidate_ids,
+)
+from rating.models import CandidateLabelCount, Label, Rating, Tag
 
 RATING_STATUS_CHOICES = (
     ("unrated", "Unrated"),
@@ -24,12 +33,9 @@ RATING_STATUS_CHOICES = (
 )
 
 
-def rated_by(user=None):
-    """Exists() of a rating of the outer candidate (by `user` if given)."""
-    ratings = Rating.objects.filter(candidate=OuterRef("pk"))
-    if user is not None:
-        ratings = ratings.filter(user=user)
-    return Exists(ratings)
+def rated_by_anyone():
+    """Exists() of the outer candidate's label counts: it has a rating."""
+    return Exists(CandidateLabelCount.objects.filter(candidate=OuterRef("pk")))
 
 
 def label_filter(method, label):
@@ -40,7 +46,12 @@ def label_filter(method, label):
 
 
 class RatingFilters(django_filters.FilterSet):
-    """Filters on ratings; the "by me" ones use the catalogue's `self.user`."""
+    """Filters on ratings; the "by me" ones use the catalogue's `self.user`.
+
+    Those that select rated candidates only also bound the page's count
+    (`bound_count`); "unrated", "unrated by me" and "not disputed" select
+    most of the table and give no bound.
+    """
 
     rating_status = django_filters.ChoiceFilter(
         choices=RATING_STATUS_CHOICES,
@@ -63,41 +74,64 @@ class RatingFilters(django_filters.FilterSet):
         user = self.user
         return user if user is not None and user.is_authenticated else None
 
+    def _at_most(self, rows):
+        """Tell the catalogue that at most `rows.count()` candidates match.
+
+        `rows` (count-table rows or the viewer's ratings) are counted without
+        touching the candidate table, so the page can count exactly when the
+        bound is small and never shows an estimate above it.
+        """
+        self.bound_count(rows.count())
+
     def filter_rating_status(self, queryset, name, value):
-        if value in {"rated", "unrated"}:
-            condition = rated_by()
-        else:
-            me = self._me()
-            if me is None:
-                return queryset.none() if value == "rated_by_me" else queryset
-            condition = rated_by(me)
-        if value.startswith("unrated"):
-            return queryset.filter(~condition)
-        return queryset.filter(condition)
+        if value == "rated":
+            self._at_most(CandidateLabelCount.objects.all())
+            return queryset.filter(rated_by_anyone())
+        if value == "unrated":
+            return queryset.filter(~rated_by_anyone())
+        me = self._me()
+        if me is None:
+            return queryset.none() if value == "rated_by_me" else queryset
+        mine = Rating.objects.filter(user=me)
+        if value == "rated_by_me":
+            self._at_most(mine)
+            return queryset.filter(Exists(mine.filter(candidate=OuterRef("pk"))))
+        # NOT IN over the viewer's ratings (one pass over the (user,
+        # candidate) index into a hashed subplan); NOT EXISTS may be planned
+        # as an anti-join reading every rater's ratings.
+        return queryset.exclude(pk__in=mine.values("candidate_id"))
 
     def filter_my_label(self, queryset, name, value):
         me = self._me()
         if me is None:
             return queryset.none()
-        mine = Rating.objects.filter(candidate=OuterRef("pk"), user=me, label=value)
-        return queryset.filter(Exists(mine))
+        mine = Rating.objects.filter(user=me, label=value)
+        self._at_most(mine)
+        return queryset.filter(Exists(mine.filter(candidate=OuterRef("pk"))))
 
     def filter_label(self, queryset, name, value):
+        self._at_most(
+            CandidateLabelCount.objects.filter(
+                **{f"{LABEL_COUNT_FIELDS[value]}__gt": 0}
+            )
+        )
         return queryset.filter(
             Exists(Rating.objects.filter(candidate=OuterRef("pk"), label=value))
         )
 
     def filter_tag(self, queryset, name, value):
-        return queryset.filter(
-            Exists(Rating.objects.filter(candidate=OuterRef("pk"), tag=value))
-        )
+        tagged = Rating.objects.filter(tag=value)
+        self._at_most(tagged)
+        return queryset.filter(Exists(tagged.filter(candidate=OuterRef("pk"))))
 
     def filter_consensus(self, queryset, name, value):
-        agreeing = filter_consensus_label(Candidate.objects.all(), value).values("pk")
+        agreeing = consensus_candidate_ids(value)
+        self._at_most(agreeing)
         return queryset.filter(pk__in=agreeing)
 
     def filter_disputed_flag(self, queryset, name, value):
-        disputed = filter_disputed(Candidate.objects.all()).values("pk")
+        disputed = disputed_candidate_ids()
         if value:
+            self._at_most(disputed)
             return queryset.filter(pk__in=disputed)
         return queryset.exclude(pk__in=disputed)

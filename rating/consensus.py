@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Greatest, NullIf
 
-from rating.models import Label, Rating
+from rating.models import CandidateLabelCount, Label, Rating
 
 DISPUTED_AGREEMENT = 2 / 3
 
@@ -74,6 +74,24 @@ def filter_disputed(candidates, threshold=DISPUTED_AGREEMENT):
     """Candidates with ≥ 2 raters whose agreement is below `threshold`."""
     counted = annotate_label_counts(candidates).filter(n_raters__gte=2)
     return counted.alias(top_share=_top_share()).filter(top_share__lt=threshold)
+
+
+def consensus_candidate_ids(label):
+    """Ids of candidates with `label` as strict majority, from the count table.
+
+    Same rule as `filter_consensus_label`, but reads the trigger-kept
+    `CandidateLabelCount` rows (one per rated candidate) instead of counting
+    every candidate's ratings.
+    """
+    return CandidateLabelCount.objects.filter(_is_majority(label)).values(
+        "candidate_id"
+    )
+
+
+def disputed_candidate_ids(threshold=DISPUTED_AGREEMENT):
+    """Ids of disputed candidates (as `filter_disputed`), from the count table."""
+    rows = consensus_of_label_counts(CandidateLabelCount.objects.all())
+    return only_disputed(rows, threshold).values("candidate")
 
 
 def _majority_label():

@@ -177,6 +177,14 @@ class SurveyFilterSet(FormClassPerFilterSet, django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, user=None, **kw):
         super().__init__(data, queryset, request=request, **kw)
         self.user = user if user is not None else getattr(request, "user", None)
+        self.count_at_most = None
+
+    def bound_count(self, most):
+        """Record that at most `most` candidates can match (a contributed
+        filter that knows its candidates' number cheaply, e.g. from a count
+        table); `count_at_most` keeps the smallest bound, for the paginator."""
+        if self.count_at_most is None or most < self.count_at_most:
+            self.count_at_most = most
 
     @property
     def cone(self):

@@ -6,6 +6,11 @@ every matching row, and OFFSET dragging the joined rows it skips. So:
 - the count comes from PostgreSQL's planner estimate when that estimate is
   large (the page then says "≈ N (estimated)"); small results and SQLite are
   counted exactly, and a first page that is not full needs no count at all;
+- a filter may know an exact upper bound on the count cheaply (the rating
+  filters read it from their count tables): a small bound makes the count
+  exact (COUNT(*) finds at most that many rows), a large one caps the
+  estimate, which the planner cannot derive from such filters (it guesses
+  a fixed share of rows and can be ten times off either way);
 - a page first selects only the ids of its rows (OFFSET over the narrow
   candidate table, no joins), then fetches those rows with their related
   observation, beam and project ("deferred join"); a table with
@@ -32,15 +37,24 @@ def estimated_rows(queryset):
     return int(plan["Plan"]["Plan Rows"])
 
 
-def count_rows(queryset, exactly=False):
+def count_rows(queryset, exactly=False, at_most=None):
     """(count, is_estimate): the planner's estimate when large, else COUNT(*).
 
-    `exactly` skips the estimate for a result known to be small.
+    `exactly` skips the estimate for a result known to be small. `at_most`,
+    an exact upper bound on the count from the filters (or None): up to
+    `EXACT_COUNT_LIMIT` it makes the count exact; above it the count is the
+    planner's estimate capped at the bound, never a COUNT(*) over that many
+    rows, even when the planner expects fewer.
     """
     if queryset.query.is_empty():
         return 0, False
+    bounded = at_most is not None
+    if bounded and at_most <= EXACT_COUNT_LIMIT:
+        exactly = True
     if not exactly and connections[queryset.db].vendor == "postgresql":
         estimate = estimated_rows(queryset)
+        if bounded:
+            return min(estimate, at_most), True
         if estimate > EXACT_COUNT_LIMIT:
             return estimate, True
     return queryset.count(), False
@@ -51,15 +65,22 @@ class CataloguePaginator(TableQuerysetPaginator):
 
     is_estimated = False
 
-    def __init__(self, object_list, per_page, count_exactly=False, **kwargs):
+    def __init__(
+        self, object_list, per_page, count_exactly=False, count_at_most=None, **kw
+    ):
         """`count_exactly`: the filters bound the result (a cone search), so
-        COUNT(*) is cheap and the planner estimate is not asked for."""
+        COUNT(*) is cheap and the planner estimate is not asked for.
+        `count_at_most`: the filter set's exact upper bound on the count, or
+        None (`count_rows`)."""
         per_page = max(MIN_PER_PAGE, min(int(per_page), MAX_PER_PAGE))
         self.count_exactly = count_exactly
-        super().__init__(object_list, per_page, **kwargs)
+        self.count_at_most = count_at_most
+        super().__init__(object_list, per_page, **kw)
 
     def row_count(self):
-        count, self.is_estimated = count_rows(self.queryset, self.count_exactly)
+        count, self.is_estimated = count_rows(
+            self.queryset, self.count_exactly, self.count_at_most
+        )
         return count
 
     def _page_ids(self, number):
