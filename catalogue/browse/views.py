@@ -87,6 +87,7 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         pagination = dict(super().get_table_pagination(table))
         # A cone (radius ≤ 10 deg) holds few enough rows to count exactly.
         pagination["count_exactly"] = self.filterset.cone is not None
+        pagination["count_at_most"] = self.filterset.count_at_most
         return pagination
 
     def get_table_data(self):

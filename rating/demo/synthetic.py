@@ -13,7 +13,14 @@ from django.utils import timezone
 
 from catalogue.survey.bulk_copy import can_copy, copy_rows
 from catalogue.survey.models import Candidate
-from rating.models import Label, Rating, RatingHistory, Tag
+from rating.models import (
+    CandidateLabelCount,
+    Label,
+    RaterLabelCount,
+    Rating,
+    RatingHistory,
+    Tag,
+)
 
 LABELS = [Label.TRUE, Label.FALSE, Label.UNSURE]
 
@@ -117,5 +124,12 @@ def _copy_ratings(rows, now):
             f"WHERE NOT EXISTS "
             f"(SELECT 1 FROM {history_table} h WHERE h.rating_id = r.id)"
         )
-        cursor.execute(f"ANALYZE {rating_table}")
-        cursor.execute(f"ANALYZE {history_table}")
+        # The trigger-kept count tables too: the catalogue's rating filters
+        # plan their queries from these tables' statistics.
+        for table in (
+            rating_table,
+            history_table,
+            CandidateLabelCount._meta.db_table,
+            RaterLabelCount._meta.db_table,
+        ):
+            cursor.execute(f"ANALYZE {table}")

@@ -14,9 +14,10 @@ index on the sort column can answer at any depth.
 
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db import connections
+from django.db.models import Count, F, Q
 
-from catalogue.browse.pagination import count_rows
+from catalogue.browse.pagination import EXACT_COUNT_LIMIT, estimated_rows
 from catalogue.browse.querying import (
     CONE_SORT_KEY,
     SORT_PATHS,
@@ -148,19 +149,28 @@ class Listing:
         )
 
     def position(self, current_id):
-        """The `Position` of `current_id` in the list, or None if not in it."""
-        if not self.candidates.filter(pk=current_id).exists():
+        """The `Position` of `current_id` in the list, or None if not in it.
+
+        Small lists (by the planner's estimate) are counted exactly, the
+        candidate's number and the total in one query; large ones report
+        both estimates, which cost no row reads.
+        """
+        # One query says whether the candidate is listed and reads its key.
+        in_list = self.candidates.filter(pk=current_id)
+        values = list(in_list.values_list(self.path or "id", flat=True)[:1])
+        if not values:
             return None
-        _found, value = self.sort_value(current_id)
-        before, estimated_before = count_rows(
-            self.candidates.filter(self._before_q(value, current_id))
+        value = values[0] if self.path else None
+        before = self._before_q(value, current_id)
+        if connections[self.candidates.db].vendor == "postgresql":
+            total = estimated_rows(self.candidates)
+            if total > EXACT_COUNT_LIMIT:
+                number = estimated_rows(self.candidates.filter(before)) + 1
+                return Position(min(number, total), total, estimated=True)
+        counts = self.candidates.aggregate(
+            total=Count("id"), before=Count("id", filter=before)
         )
-        total, estimated_total = count_rows(self.candidates)
-        return Position(
-            number=min(before + 1, max(total, 1)),
-            total=max(total, before + 1),
-            estimated=estimated_before or estimated_total,
-        )
+        return Position(counts["before"] + 1, counts["total"], estimated=False)
 
     def first(self, candidates=None, reverse=False):
         """Id of the list's first row (last if `reverse`), or None."""
