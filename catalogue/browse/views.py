@@ -99,7 +99,9 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return {
             "exclude": excluded_columns(chosen_columns(self.request.user), cone),
             "order_by": clean_sort(self.request.GET.get("sort"), cone),
-            "filter_query": query_without(self.request.GET, "page", "per_page", "sort"),
+            # The list's filters, sort and page size: Previous / Next and "back
+            # to list" on the candidate page walk and find this same list.
+            "filter_query": query_without(self.request.GET, "page"),
         }
 
     def get_context_data(self, **kwargs):

@@ -183,5 +183,6 @@ def test_filtered_candidates_is_the_catalogue_filter(catalogue):
 def test_candidate_links_carry_the_filters_for_rate_and_next(client, alice, catalogue):
     response = client.get(f"{LIST_URL}?rating_status=unrated_by_me&sort=name&page=1")
     links = re.findall(r'href="/candidates/\d+/([^"]*)"', response.content.decode())
-    # Filters travel along; the list's own sort and page do not.
-    assert links and set(links) == {"?rating_status=unrated_by_me"}
+    # Filters and sort travel along, so Next walks this list in this order;
+    # the page number does not.
+    assert links and set(links) == {"?rating_status=unrated_by_me&amp;sort=name"}
