@@ -31,7 +31,7 @@ from catalogue.browse.forms import (
     RightAscensionField,
 )
 from catalogue.survey.columns import NUMERIC_COLUMNS
-from catalogue.survey.models import Candidate, Project
+from catalogue.survey.models import MAX_BEAM_INDEX, Candidate, Project
 from catalogue.survey.sky import cone_search
 
 CONE_TARGET_CHOICES = (
@@ -128,7 +128,13 @@ class SurveyFilterSet(FormClassPerFilterSet, django_filters.FilterSet):
             attrs={"list": "observation-options", "placeholder": "SBID"}
         ),
     )
-    beam = django_filters.NumberFilter(field_name="beam__index", label="Beam")
+    beam = django_filters.NumberFilter(
+        field_name="beam__index",
+        label="Beam",
+        min_value=0,
+        max_value=MAX_BEAM_INDEX,
+        help_text=f"0–{MAX_BEAM_INDEX}",
+    )
     deep_num = django_filters.NumberFilter(field_name="deep_num", label="Deep number")
     name = django_filters.CharFilter(
         field_name="name",

@@ -121,7 +121,7 @@ def test_unknown_format_is_404(alice_client):
     assert alice_client.get("/catalogue/export.xlsx").status_code == 404
 
 
-@pytest.mark.parametrize("query", ["beam=-1", "name=no-such-candidate"])
+@pytest.mark.parametrize("query", ["beam=35", "name=no-such-candidate"])
 def test_empty_selection_is_a_csv_with_only_its_header(alice_client, catalogue, query):
     _, body = export(alice_client, "csv", query)
     lines = body.decode().splitlines()
@@ -130,13 +130,13 @@ def test_empty_selection_is_a_csv_with_only_its_header(alice_client, catalogue, 
 
 @pytest.mark.parametrize("export_format", ["ecsv", "fits"])
 def test_empty_selection_is_a_valid_empty_table(alice_client, catalogue, export_format):
-    _, body = export(alice_client, export_format, "beam=-1")
+    _, body = export(alice_client, export_format, "beam=35")
     table = Table.read(io.BytesIO(body), format=TABLE_FORMATS[export_format])
     assert len(table) == 0
     assert table.colnames == [column.name for column in export_columns(False)]
 
 
-@pytest.mark.parametrize("query", ["beam=-1", "name=no-such-candidate"])
+@pytest.mark.parametrize("query", ["beam=35", "name=no-such-candidate"])
 def test_empty_selection_is_a_valid_empty_votable(alice_client, catalogue, query):
     _, body = export(alice_client, "vot", query)
     table = Table.read(io.BytesIO(body), format="votable")
@@ -352,3 +352,12 @@ def test_fits_header_cards_stay_printable_ascii(alice_client, catalogue):
         table = Table(hdus[1].data)
     assert "filter: name=A1" in comments
     assert list(table["deep_name"]) == ["G??"]
+
+
+@pytest.mark.parametrize("beam", ["-1", "36", "1e9"])
+def test_a_beam_outside_0_to_35_is_refused_before_any_row(alice_client, beam):
+    response = alice_client.get(
+        reverse("catalogue:export", args=["csv"]) + f"?beam={beam}"
+    )
+    assert response.status_code == 400
+    assert "beam" in response.content.decode()
