@@ -40,22 +40,20 @@ def candidate_url(candidate_id, querystring):
 DEFAULT_PER_PAGE = 50
 
 
-def _list_position(params, user, candidate):
-    """(Position or None, URL of the catalogue page that lists the candidate)."""
-    position = Listing(params, user).position(candidate.pk)
+def _list_url(params, position=None):
+    """The catalogue list of `params`, at the page that shows `position`."""
     list_params = params.copy()
     if position is not None:
         per_page = params.get("per_page", "")
         per_page = int(per_page) if per_page.isdigit() else DEFAULT_PER_PAGE
         per_page = max(MIN_PER_PAGE, min(per_page, MAX_PER_PAGE))
         list_params["page"] = str(position.page(per_page))
-    return position, _with_filters(reverse("catalogue:list"), list_params.urlencode())
+    return _with_filters(reverse("catalogue:list"), list_params.urlencode())
 
 
 def _render_page(request, candidate, form=None, status=200):
     querystring = filter_querystring(request.GET)
     params = filter_params(request.GET)
-    position, list_url = _list_position(params, request.user, candidate)
     radius_form = RadiusForm(request.GET or None)
     radius = radius_form.radius_arcsec()
     state = rating_state(candidate, request.user)
@@ -76,8 +74,9 @@ def _render_page(request, candidate, form=None, status=200):
         "nearby": nearby_objects(candidate, radius),
         "filters": querystring,
         "filter_items": list(params.lists()),
-        "list_position": position,
-        "list_url": list_url,
+        # The list page itself comes with the position, fetched after the
+        # page is shown (counting costs more than the rest of the page).
+        "list_url": _list_url(params),
         "external_links": external_links(candidate.ra, candidate.dec),
         **state,
         **page_context(candidate),
@@ -132,6 +131,26 @@ def rate_next(request):
     if next_id == after_id:
         messages.info(request, "This is the only candidate left for you to rate.")
     return redirect(candidate_url(next_id, querystring))
+
+
+@login_required
+@require_GET
+def list_position(request, pk):
+    """Where the candidate stands in its list, as JSON (for "k of N")."""
+    candidate = get_object_or_404(candidate_queryset(), pk=pk)
+    params = filter_params(request.GET)
+    position = Listing(params, request.user).position(candidate.pk)
+    if position is None:
+        return JsonResponse({"in_list": False, "list_url": _list_url(params)})
+    return JsonResponse(
+        {
+            "in_list": True,
+            "number": position.number,
+            "total": position.total,
+            "estimated": position.estimated,
+            "list_url": _list_url(params, position),
+        }
+    )
 
 
 @login_required

@@ -161,6 +161,25 @@
     zoomForm.hidden = false;
   }
 
+  /* ---- "k of N" in the list, and "back to list" at the page that shows it ---- */
+  var position = $("[data-position-url]");
+  if (position) {
+    fetch(position.getAttribute("data-position-url"), {credentials: "same-origin"})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) {
+        if (!answer) { return; }
+        var back = $("#back-to-list");
+        if (back && answer.list_url) { back.setAttribute("href", answer.list_url); }
+        if (!answer.in_list) { return; }
+        var about = answer.estimated ? "≈ " : "";
+        position.textContent = about + answer.number.toLocaleString("en") + " of " +
+          about + answer.total.toLocaleString("en");
+        position.title = answer.estimated ?
+          "Estimated: the list is too long to count exactly on every page" :
+          "Position in the catalogue list";
+      });
+  }
+
   /* ---- nearby objects: local table re-fetched; SIMBAD loaded asynchronously ---- */
   var nearbyForm = $("[data-nearby-form]");
   if (nearbyForm) {

@@ -85,6 +85,7 @@ ACCESS = {
     "rating:lightcurve_csv": login_required(args=("candidate",)),
     "rating:lightcurve_svg": login_required(args=("candidate",)),
     "rating:nearby": login_required(args=("candidate",)),
+    "rating:list_position": login_required(args=("candidate",)),
     "rating:simbad": login_required(args=("candidate",)),
     "protected_media": login_required(args=("media_path",)),
     "ratings:summary": login_required(),

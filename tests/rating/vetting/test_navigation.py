@@ -154,12 +154,31 @@ def test_candidate_page_says_where_it_stands_and_links_back(
 ):
     query = "sort=-chi_square_sigma&best_beam=off&per_page=10"
     listed = _listed(QueryDict(query), rater)
-    page = rater_client.get(
-        reverse("rating:candidate", args=[listed[11]]) + "?" + query
-    ).content.decode()
+    candidate_url = reverse("rating:candidate", args=[listed[11]])
+    page = rater_client.get(f"{candidate_url}?{query}").content.decode()
+    position_url = reverse("rating:list_position", args=[listed[11]])
 
-    assert f">12 of {len(listed)}<" in page
-    back = reverse("catalogue:list") + "?" + query.replace("&", "&amp;") + "&amp;page=2"
+    # Without JavaScript "back to list" opens the same list; the script
+    # fetches the position, says "12 of N" and points the link at page 2.
+    back = reverse("catalogue:list") + "?" + query.replace("&", "&amp;")
     assert f'href="{back}" id="back-to-list"' in page
+    assert f'data-position-url="{position_url}?{query.replace("&", "&amp;")}"' in page
+    answer = rater_client.get(f"{position_url}?{query}").json()
+    assert answer == {
+        "in_list": True,
+        "number": 12,
+        "total": len(listed),
+        "estimated": False,
+        "list_url": reverse("catalogue:list") + f"?{query}&page=2",
+    }
     assert page.count('target="_blank" rel="noopener noreferrer"') == 5
     assert "https://simbad.cds.unistra.fr/simbad/sim-coo?Coord=" in page
+
+
+def test_position_of_a_candidate_outside_its_list_says_so(rater_client, varied):
+    url = reverse("rating:list_position", args=[varied[0].pk])
+    answer = rater_client.get(url + "?rating_status=rated_by_me").json()
+    assert answer["in_list"] is False
+    assert (
+        answer["list_url"] == reverse("catalogue:list") + "?rating_status=rated_by_me"
+    )
