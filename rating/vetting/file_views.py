@@ -26,6 +26,7 @@ from rating.vetting.lightcurve import lightcurve_csv, lightcurve_points, lightcu
 from rating.vetting.page import (
     FITS_PREVIEW_KINDS,
     candidate_queryset,
+    lightcurve_csv_filename,
     pipeline_filename,
     stored_files,
     stored_lightcurve,
@@ -117,10 +118,7 @@ def _points(pk):
 def lightcurve_csv_view(request, pk):
     """The light curve as CSV (UTC, MJD, seconds since start, mJy)."""
     candidate, points = _points(pk)
-    filename = (
-        f"{candidate.observation.sbid}_beam{candidate.beam.index:02d}"
-        f"_lightcurve_{candidate.name}.csv"
-    )
+    filename = lightcurve_csv_filename(candidate)
     response = HttpResponse(lightcurve_csv(points), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

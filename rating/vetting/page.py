@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 
+from catalogue.survey import pipeline_files
 from catalogue.survey.columns import COLUMNS_BY_NAME
 from catalogue.survey.models import BeamFile, Candidate, CandidateFile
-from catalogue.survey.pipeline_files import BEAM_FILE_SUFFIXES, CANDIDATE_FILE_KINDS
+from catalogue.survey.pipeline_files import CANDIDATE_FILE_KINDS
 from rating.models import Rating, RatingHistory, Tag
 from rating.vetting.lightcurve import lightcurve_points, lightcurve_svg
 from rating.vetting.positions import candidate_positions
@@ -49,7 +50,6 @@ FITS_PREVIEW_KINDS = frozenset(
     }
 )
 _CANDIDATE_PRODUCTS = {kind: pair for pair, kind in CANDIDATE_FILE_KINDS.items()}
-_BEAM_SUFFIXES = {kind: suffix for suffix, kind in BEAM_FILE_SUFFIXES.items()}
 
 
 def candidate_queryset():
@@ -59,13 +59,22 @@ def candidate_queryset():
     ).prefetch_related("files", "beam__files")
 
 
+def _pipeline_name(candidate, kind):
+    return pipeline_files.pipeline_filename(
+        candidate.observation.sbid, candidate.beam.index, kind, candidate.name
+    )
+
+
 def pipeline_filename(candidate, stored):
     """The pipeline's own name of a stored file: `<SBID>_beam<NN>_<product>...`."""
-    prefix = f"{candidate.observation.sbid}_beam{candidate.beam.index:02d}"
-    if stored.kind in _CANDIDATE_PRODUCTS:
-        product, extension = _CANDIDATE_PRODUCTS[stored.kind]
-        return f"{prefix}_{product}_{candidate.name}.{extension}"
-    return f"{prefix}_{_BEAM_SUFFIXES[stored.kind]}"
+    return _pipeline_name(candidate, stored.kind)
+
+
+def lightcurve_csv_filename(candidate):
+    """The portal's light-curve CSV takes the pipeline's light-curve PNG name
+    with a `.csv` extension: `<SBID>_beam<NN>_lightcurve_<name>.csv`."""
+    png = _pipeline_name(candidate, CandidateFile.Kind.LIGHTCURVE_PNG)
+    return png.removesuffix(".png") + ".csv"
 
 
 def stored_files(candidate):
@@ -224,8 +233,7 @@ def downloads(candidate, files, has_lightcurve):
         rows.append(
             {
                 "label": "light curve (CSV, mJy)",
-                "name": f"{candidate.observation.sbid}_beam{candidate.beam.index:02d}"
-                f"_lightcurve_{candidate.name}.csv",
+                "name": lightcurve_csv_filename(candidate),
                 "size": None,
                 "url": reverse("rating:lightcurve_csv", args=[candidate.pk]),
             }
