@@ -13,11 +13,31 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("catalogue.browse", "catalogue.siteadmin")
 # (package whose modules are checked, module prefixes they must not import)
+# Demo data, synthetic generators and benchmarks: management commands and
+# `manage.py bench` use them, request-serving code never does.
+OFFLINE = (
+    "catalogue.demo",
+    "catalogue.benchmarks",
+    "rating.demo",
+    "rating.benchmarks",
+    "portal.benchmarking",
+)
+SERVING = (
+    "catalogue.survey",
+    "catalogue.ingest",
+    "catalogue.api",
+    *PAGES,
+    "rating.vetting",
+    "rating.summary",
+    "rating.references",
+    "home.templatetags",
+)
 RULES = [
     ("catalogue", ("rating",)),
     ("catalogue.survey", ("catalogue.ingest", "catalogue.api", *PAGES)),
     ("catalogue.ingest", PAGES),
     ("catalogue.api", PAGES),
+    *((package, OFFLINE) for package in SERVING),
 ]
 
 
