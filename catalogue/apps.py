@@ -8,6 +8,7 @@ class CatalogueConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from catalogue.browse.bounds import connect_bound_refreshes
         from catalogue.browse.reference_lists import (
             observation_options,
             project_choices,
@@ -16,6 +17,7 @@ class CatalogueConfig(AppConfig):
         from catalogue.survey import signals  # noqa: F401  (connects file clean-up receivers)
         from catalogue.survey.models import Observation, Project
 
+        connect_bound_refreshes()
         register_reference_list("projects", project_choices, (Project,))
         register_reference_list(
             "observations", observation_options, (Observation, Project)

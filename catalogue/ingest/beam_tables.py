@@ -12,6 +12,7 @@ from django.db import transaction
 from catalogue.survey.bulk_copy import can_copy, copy_rows
 from catalogue.survey.columns import COLUMN_NAMES, NUMERIC_COLUMNS
 from catalogue.survey.models import Beam, Candidate, Lightcurve
+from catalogue.survey.signals import announce_candidates_changed
 
 LIGHTCURVE_FIELDS = ("times_mjd", "peak_flux_jy", "local_rms_jy")
 NULLABLE_COLUMNS = [column.name for column in NUMERIC_COLUMNS]
@@ -62,6 +63,8 @@ def write_beam_tables(observation, tables):
             batch_size=1000,
         )
         _write_lightcurves(beam, tables.lightcurves)
+        if to_create or to_update:
+            announce_candidates_changed()
     return {
         "beam": beam,
         "created": len(to_create),
