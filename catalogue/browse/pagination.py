@@ -25,8 +25,14 @@ from catalogue.browse.adapters.paginator import TableQuerysetPaginator
 
 # Above this many estimated rows the estimate is shown instead of a COUNT(*).
 EXACT_COUNT_LIMIT = 10_000
-# Page sizes a `per_page` query parameter may ask for.
+# Page sizes a `per_page` query parameter may ask for, and the default.
 MIN_PER_PAGE, MAX_PER_PAGE = 10, 200
+DEFAULT_PER_PAGE = 50
+
+
+def clamp_per_page(per_page):
+    """A requested page size (rows) held within MIN_PER_PAGE..MAX_PER_PAGE."""
+    return max(MIN_PER_PAGE, min(int(per_page), MAX_PER_PAGE))
 
 
 def estimated_rows(queryset):
@@ -72,7 +78,7 @@ class CataloguePaginator(TableQuerysetPaginator):
         COUNT(*) is cheap and the planner estimate is not asked for.
         `count_at_most`: the filter set's exact upper bound on the count, or
         None (`count_rows`)."""
-        per_page = max(MIN_PER_PAGE, min(int(per_page), MAX_PER_PAGE))
+        per_page = clamp_per_page(per_page)
         self.count_exactly = count_exactly
         self.count_at_most = count_at_most
         super().__init__(object_list, per_page, **kw)

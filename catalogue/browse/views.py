@@ -24,7 +24,7 @@ from catalogue.browse.exports import (
 from catalogue.browse.filters import CandidateFilterSet
 from catalogue.browse.forms import filter_widget
 from catalogue.browse.models import CataloguePreference
-from catalogue.browse.pagination import CataloguePaginator
+from catalogue.browse.pagination import DEFAULT_PER_PAGE, CataloguePaginator
 from catalogue.browse.query_params import pairs_without, query_without
 from catalogue.browse.querying import (
     base_candidates,
@@ -36,7 +36,6 @@ from catalogue.browse.reference_lists import reference_lists
 from catalogue.browse.tables import CHOOSABLE_COLUMNS, CandidateTable, excluded_columns
 from catalogue.survey.columns import NUMERIC_COLUMNS
 
-PER_PAGE = 50
 FILTER_GROUPS = {
     "search": ("name", "project", "observation", "beam", "deep_num", "best_beam"),
     "cone": ("cone_ra", "cone_dec", "cone_radius", "cone_unit", "cone_target"),
@@ -70,7 +69,10 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     table_class = CandidateTable
     # Pagination is the table's only (not `paginate_by`, which would make
     # ListView count and fetch the queryset a second time).
-    table_pagination = {"per_page": PER_PAGE, "paginator_class": CataloguePaginator}
+    table_pagination = {
+        "per_page": DEFAULT_PER_PAGE,
+        "paginator_class": CataloguePaginator,
+    }
 
     def get_queryset(self):
         return base_candidates()

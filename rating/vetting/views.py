@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from catalogue.browse.pagination import MAX_PER_PAGE, MIN_PER_PAGE
+from catalogue.browse.pagination import DEFAULT_PER_PAGE, clamp_per_page
+from catalogue.survey.models import Candidate
 from rating.models import save_rating
 from rating.references.nearby import nearby_objects
 from rating.vetting.external_links import external_links
@@ -36,18 +37,13 @@ def candidate_url(candidate_id, querystring):
     return _with_filters(reverse("rating:candidate", args=[candidate_id]), querystring)
 
 
-# Rows per catalogue page when the list's URL does not say (`per_page`).
-DEFAULT_PER_PAGE = 50
-
-
 def _list_url(params, position=None):
     """The catalogue list of `params`, at the page that shows `position`."""
     list_params = params.copy()
     if position is not None:
         per_page = params.get("per_page", "")
-        per_page = int(per_page) if per_page.isdigit() else DEFAULT_PER_PAGE
-        per_page = max(MIN_PER_PAGE, min(per_page, MAX_PER_PAGE))
-        list_params["page"] = str(position.page(per_page))
+        per_page = per_page if per_page.isdigit() else DEFAULT_PER_PAGE
+        list_params["page"] = str(position.page(clamp_per_page(per_page)))
     return _with_filters(reverse("catalogue:list"), list_params.urlencode())
 
 
@@ -137,9 +133,10 @@ def rate_next(request):
 @require_GET
 def list_position(request, pk):
     """Where the candidate stands in its list, as JSON (for "k of N")."""
-    candidate = get_object_or_404(candidate_queryset(), pk=pk)
+    # The candidate must exist (404); its files and related rows are not read.
+    get_object_or_404(Candidate.objects.only("pk"), pk=pk)
     params = filter_params(request.GET)
-    position = Listing(params, request.user).position(candidate.pk)
+    position = Listing(params, request.user).position(pk)
     if position is None:
         return JsonResponse({"in_list": False, "list_url": _list_url(params)})
     return JsonResponse(
