@@ -91,7 +91,7 @@ COMPOSE_staging := $(strip $(COMPOSE_BASE) -f docker/compose.prod.yml \
 	-f docker/compose.staging.yml $(COMPOSE_FILES_LOCAL))
 COMPOSE_CMD = $(or $(COMPOSE_$(FLAVOUR)),$(error FLAVOUR must be dev, prod or staging))
 
-.PHONY: env-file dev dev-down prod prod-down staging staging-down cert-prod \
+.PHONY: stack-test env-file dev dev-down prod prod-down staging staging-down cert-prod \
 	cert-staging logs migrate createsuperuser backup restore
 
 env-file:
@@ -146,6 +146,15 @@ restore: env-file ## Replace database and media by BACKUP=backups/<UTC time>
 	$(COMPOSE_CMD) exec -T db sh -c 'pg_restore --clean --if-exists --no-owner -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"' < $(BACKUP)/portal.dump
 	$(COMPOSE_CMD) run --rm --no-deps -T -e MIGRATE_ON_START=false --entrypoint sh web -c 'find /app/media -mindepth 1 -delete && tar -C /app/media -xzf -' < $(BACKUP)/media.tar.gz
 	$(COMPOSE_CMD) up -d web
+
+# Boot test (README "Deployment"): each flavour started by its target above
+# under podman, with stand-in images built from Debian packages.
+STACK_FLAVOURS ?= dev prod staging
+STACK_CHECKS ?= full
+
+stack-test: venv ## Boot dev, prod and staging under podman (stand-in images) and use them
+	STACK_FLAVOURS="$(STACK_FLAVOURS)" STACK_CHECKS="$(STACK_CHECKS)" \
+		$(BIN)/pytest -m stack -v tests/deploy/test_stack_boot.py
 
 LOAD_ARGS ?=
 

@@ -223,3 +223,48 @@ def test_postgres_is_tuned_from_the_memory_variable(merged):
         scripts = [v for v in db["volumes"] if v["target"] == "/opt/portal"]
         assert scripts[0]["source"] == str(REPO / "docker/postgres")
         assert scripts[0]["read_only"] is True
+
+
+IMAGE_VARIABLES = {
+    "POSTGRES_IMAGE": ("db", "postgres:16"),
+    "REDIS_IMAGE": ("redis", "redis:7.4"),
+    "FIREFLY_IMAGE": ("firefly", "ipac/firefly:2025.3"),
+    "CERTBOT_IMAGE": ("certbot", "certbot/certbot:v2.11.0"),
+    "AUTOHEAL_IMAGE": ("autoheal", "willfarrell/autoheal:1.2.0"),
+}
+
+
+def test_every_upstream_image_is_the_official_one_unless_overridden(
+    merged, compose_binary, tmp_path
+):
+    services = merged["prod"]["services"]
+    for service, default in IMAGE_VARIABLES.values():
+        assert services[service]["image"] == default
+    for service in ("web", "nginx"):
+        assert services[service]["build"]["args"]["PYTHON_IMAGE"] == "python:3.11-slim"
+    assert services["nginx"]["build"]["args"]["NGINX_IMAGE"] == "nginx:1.27"
+
+    overrides = {name: f"mirror.test/{name.lower()}:1" for name in IMAGE_VARIABLES}
+    overrides |= {"PYTHON_IMAGE": "mirror.test/python:1", "NGINX_IMAGE": "mirror.test/nginx:1"}
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        (REPO / ".env.example").read_text()
+        + "".join(f"{name}={image}\n" for name, image in overrides.items())
+    )
+    result = compose_config(compose_binary, "prod", env_file=env_file)
+    assert result.returncode == 0, result.stderr
+    services = result.model["services"]
+    for name, (service, _) in IMAGE_VARIABLES.items():
+        assert services[service]["image"] == overrides[name]
+    assert services["web"]["build"]["args"]["PYTHON_IMAGE"] == "mirror.test/python:1"
+    assert services["nginx"]["build"]["args"]["NGINX_IMAGE"] == "mirror.test/nginx:1"
+
+
+def test_the_dockerfile_takes_its_base_images_as_arguments():
+    dockerfile = (REPO / "docker/Dockerfile").read_text()
+    assert "ARG PYTHON_IMAGE=python:3.11-slim" in dockerfile
+    assert "ARG NGINX_IMAGE=nginx:1.27" in dockerfile
+    assert "FROM ${PYTHON_IMAGE} AS build" in dockerfile
+    assert "FROM ${NGINX_IMAGE} AS nginx" in dockerfile
+    # This machine's proxy CA is the boot test's business, never the image's.
+    assert "PIP_CERT" not in dockerfile and "SSL_CERT_FILE" not in dockerfile
