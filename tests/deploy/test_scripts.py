@@ -155,3 +155,33 @@ def test_nginx_reload_loop_reloads_every_interval(tmp_path, standin):
     time.sleep(1.2)
     os.killpg(process.pid, signal.SIGTERM)
     assert nginx.read_text().splitlines()[:2] == ["-s reload", "-s reload"]
+
+
+RESOLVER_SCRIPT = SCRIPTS / "nginx/entrypoint.d/15-resolver-from-resolv-conf.envsh"
+
+
+@pytest.mark.parametrize(
+    "resolv_conf, given, expected",
+    [
+        # Docker's embedded DNS, podman's aardvark-dns on the network gateway.
+        ("nameserver 127.0.0.11\noptions ndots:0\n", "auto", "127.0.0.11"),
+        ("search dns.podman\nnameserver 10.231.0.1\n", "", "10.231.0.1"),
+        ("nameserver fd00::1\n", "auto", "[fd00::1]"),
+        # An address the operator set is kept.
+        ("nameserver 10.231.0.1\n", "192.0.2.53", "192.0.2.53"),
+    ],
+)
+def test_nginx_resolver_is_the_containers_own_dns_server(
+    tmp_path, resolv_conf, given, expected
+):
+    """The script the nginx entrypoint sources before rendering the template."""
+    conf = tmp_path / "resolv.conf"
+    conf.write_text(resolv_conf)
+    env = {"PATH": os.environ["PATH"], "NGINX_RESOLV_CONF": str(conf)}
+    if given:
+        env["NGINX_RESOLVER"] = given
+    result = subprocess.run(
+        ["sh", "-c", f'set -eu; . "{RESOLVER_SCRIPT}"; printf "%s" "$NGINX_RESOLVER"'],
+        env=env, capture_output=True, text=True, check=True,
+    )
+    assert result.stdout.split("\n")[-1].strip() == expected
