@@ -147,6 +147,10 @@ class EngineService:
 
     def start(self):
         self.socket.parent.mkdir(parents=True, exist_ok=True)
+        # A container started while the socket was missing (autoheal's bind
+        # mount) leaves an empty directory in its place.
+        if self.socket.is_dir():
+            self.socket.rmdir()
         self.socket.unlink(missing_ok=True)
         self.process = subprocess.Popen(
             ["podman", "system", "service", "--time=0", f"unix://{self.socket}"],
