@@ -53,8 +53,11 @@ def log(message):
 def podman(*args, check=True, capture=True, **kwargs):
     """Run `podman args...`; stdout as text when captured."""
     result = subprocess.run(
-        ["podman", *args], check=False, text=True,
-        capture_output=capture, **kwargs,
+        ["podman", *args],
+        check=False,
+        text=True,
+        capture_output=capture,
+        **kwargs,
     )
     if check and result.returncode != 0:
         raise RuntimeError(f"podman {' '.join(args)} failed:\n{result.stderr}")
@@ -82,7 +85,8 @@ def ensure_base_image():
         log(f"debootstrap minbase bookworm into {tree}")
         subprocess.run(
             ["debootstrap", "--variant=minbase", "bookworm", str(tree)],
-            check=True, stdout=subprocess.DEVNULL,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         marker.touch()
     log(f"importing {tree} as {BASE_IMAGE}")
@@ -108,8 +112,12 @@ def sources_hash(name):
 
 def built_hash(image):
     result = podman(
-        "image", "inspect", "--format", f'{{{{index .Labels "{HASH_LABEL}"}}}}',
-        image, check=False,
+        "image",
+        "inspect",
+        "--format",
+        f'{{{{index .Labels "{HASH_LABEL}"}}}}',
+        image,
+        check=False,
     )
     return result.stdout.strip() if result.returncode == 0 else None
 
@@ -126,12 +134,22 @@ def build_standins(names=STANDIN_VARIABLES):
             log(f"building {image}")
             started = time.monotonic()
             podman(
-                "build", "--layers", "--build-arg", f"BASE_IMAGE={BASE_IMAGE}",
+                "build",
+                "--layers",
+                "--build-arg",
+                f"BASE_IMAGE={BASE_IMAGE}",
                 # Only the boot test's build sees this machine's CA bundle.
-                "-v", f"{HOST_CA_BUNDLE}:/run/host-ca.crt:ro",
-                "--label", f"{HASH_LABEL}={wanted}",
-                "-f", str(STANDINS / f"{name}.Containerfile"), "-t", image,
-                str(STANDINS), capture=False, check=True,
+                "-v",
+                f"{HOST_CA_BUNDLE}:/run/host-ca.crt:ro",
+                "--label",
+                f"{HASH_LABEL}={wanted}",
+                "-f",
+                str(STANDINS / f"{name}.Containerfile"),
+                "-t",
+                image,
+                str(STANDINS),
+                capture=False,
+                check=True,
             )
             log(f"built {image} in {time.monotonic() - started:.0f} s")
         images[STANDIN_VARIABLES[name]] = image
@@ -154,7 +172,8 @@ class EngineService:
         self.socket.unlink(missing_ok=True)
         self.process = subprocess.Popen(
             ["podman", "system", "service", "--time=0", f"unix://{self.socket}"],
-            stdout=subprocess.DEVNULL, stderr=open(self.socket.parent / "service.log", "w"),
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.socket.parent / "service.log", "w"),
         )
         for _ in range(100):
             if self.socket.exists():
@@ -186,7 +205,10 @@ class HealthTicker(threading.Thread):
     def run(self):
         while not self.stopped.is_set():
             result = podman(
-                "ps", "-q", "--filter", f"label=com.docker.compose.project={self.project}",
+                "ps",
+                "-q",
+                "--filter",
+                f"label=com.docker.compose.project={self.project}",
                 check=False,
             )
             for container in result.stdout.split():
@@ -214,4 +236,6 @@ def containers(project):
 
 def health(item):
     state = item["State"]
-    return (state.get("Health") or state.get("Healthcheck") or {}).get("Status") or state["Status"]
+    return (state.get("Health") or state.get("Healthcheck") or {}).get(
+        "Status"
+    ) or state["Status"]

@@ -245,7 +245,10 @@ def test_every_upstream_image_is_the_official_one_unless_overridden(
     assert services["nginx"]["build"]["args"]["NGINX_IMAGE"] == "nginx:1.27"
 
     overrides = {name: f"mirror.test/{name.lower()}:1" for name in IMAGE_VARIABLES}
-    overrides |= {"PYTHON_IMAGE": "mirror.test/python:1", "NGINX_IMAGE": "mirror.test/nginx:1"}
+    overrides |= {
+        "PYTHON_IMAGE": "mirror.test/python:1",
+        "NGINX_IMAGE": "mirror.test/nginx:1",
+    }
     env_file = tmp_path / ".env"
     env_file.write_text(
         (REPO / ".env.example").read_text()

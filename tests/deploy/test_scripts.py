@@ -166,7 +166,11 @@ RESOLVER_SCRIPT = SCRIPTS / "nginx/entrypoint.d/15-resolver-from-resolv-conf.env
         # Docker's embedded DNS, podman's aardvark-dns on the network gateway.
         ("nameserver 127.0.0.11\noptions ndots:0\n", "auto", "127.0.0.11"),
         # podman adds the host's servers after its own: only the first counts.
-        ("search dns.podman\nnameserver 10.231.0.1\nnameserver 10.255.255.53\n", "", "10.231.0.1"),
+        (
+            "search dns.podman\nnameserver 10.231.0.1\nnameserver 10.255.255.53\n",
+            "",
+            "10.231.0.1",
+        ),
         ("nameserver fd00::1\n", "auto", "[fd00::1]"),
         # An address the operator set is kept.
         ("nameserver 10.231.0.1\n", "192.0.2.53", "192.0.2.53"),
@@ -183,6 +187,9 @@ def test_nginx_resolver_is_the_containers_own_dns_server(
         env["NGINX_RESOLVER"] = given
     result = subprocess.run(
         ["sh", "-c", f'set -eu; . "{RESOLVER_SCRIPT}"; printf "%s" "$NGINX_RESOLVER"'],
-        env=env, capture_output=True, text=True, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout.split("\n")[-1].strip() == expected

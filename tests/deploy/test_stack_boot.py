@@ -27,7 +27,6 @@ import ssl
 import subprocess
 import time
 import warnings
-from pathlib import Path
 
 import pytest
 from requests import Session
@@ -57,7 +56,8 @@ from django.contrib.auth import get_user_model
 from catalogue.survey.models import Beam, Candidate, Observation, Project
 user, _ = get_user_model().objects.get_or_create(username={username!r})
 user.set_password({password!r}); user.save()
-project, _ = Project.objects.get_or_create(slug="stack-test", defaults={{"name": "Stack test"}})
+project, _ = Project.objects.get_or_create(
+    slug="stack-test", defaults={{"name": "Stack test"}})
 observation, _ = Observation.objects.get_or_create(project=project, sbid="SB900001")
 beam, _ = Beam.objects.get_or_create(observation=observation, index=0)
 for n in range(3):
@@ -71,11 +71,13 @@ from catalogue.survey.models import Candidate
 from rating.models import Rating
 user = get_user_model().objects.get(username={username!r})
 candidate = Candidate.objects.get(name={name!r})
-Rating.objects.update_or_create(candidate=candidate, user=user, defaults={{"label": "true"}})
+Rating.objects.update_or_create(
+    candidate=candidate, user=user, defaults={{"label": "true"}})
 """
 RATED = """
 from rating.models import Rating
-print(sorted(Rating.objects.filter(user__username={username!r}).values_list("candidate__name", flat=True)))
+ratings = Rating.objects.filter(user__username={username!r})
+print(sorted(ratings.values_list("candidate__name", flat=True)))
 """
 
 
@@ -152,10 +154,16 @@ class Flavour:
     def make(self, target, *args, check=True, **kwargs):
         result = subprocess.run(
             ["make", "--no-print-directory", target, *self.make_args, *args],
-            cwd=REPO, env=self.make_env, text=True, capture_output=True, **kwargs,
+            cwd=REPO,
+            env=self.make_env,
+            text=True,
+            capture_output=True,
+            **kwargs,
         )
         if check:
-            assert result.returncode == 0, f"make {target}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            assert result.returncode == 0, (
+                f"make {target}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+            )
         return result
 
     def boot(self):
@@ -166,7 +174,10 @@ class Flavour:
             log = open(stack.WORK / "make-dev.log", "w")
             self.foreground = subprocess.Popen(
                 ["make", "--no-print-directory", "dev", *self.make_args],
-                cwd=REPO, env=self.make_env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=REPO,
+                env=self.make_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         else:
             self.make(self.name)
@@ -176,13 +187,18 @@ class Flavour:
     def wait_healthy(self, within=HEALTHY_WITHIN):
         deadline = time.monotonic() + within
         while True:
-            states = {s: stack.health(c) for s, c in stack.containers(self.project).items()}
+            states = {
+                s: stack.health(c) for s, c in stack.containers(self.project).items()
+            }
             if set(states) >= SERVICES[self.name] and all(
                 states[s] == "healthy" for s in SERVICES[self.name]
             ):
                 return states
             if self.foreground and self.foreground.poll() is not None:
-                pytest.fail(f"make dev exited: {(stack.WORK / 'make-dev.log').read_text()[-3000:]}")
+                pytest.fail(
+                    "make dev exited: "
+                    + (stack.WORK / "make-dev.log").read_text()[-3000:]
+                )
             if time.monotonic() > deadline:
                 pytest.fail(f"{self.name}: not all healthy after {within} s: {states}")
             time.sleep(3)
@@ -199,7 +215,8 @@ class Flavour:
         return result.stdout
 
     def django(self, code):
-        return self.exec("web", "python", "manage.py", "shell", "-c", code)
+        # -v 0: no "N objects imported automatically" line before the answer.
+        return self.exec("web", "python", "manage.py", "shell", "-v", "0", "-c", code)
 
     def down(self):
         if self.foreground:
@@ -213,7 +230,11 @@ class Flavour:
     def remove_volumes(self):
         """Leave nothing behind: the test's project volumes and networks."""
         for volume in stack.podman(
-            "volume", "ls", "-q", "--filter", f"label=com.docker.compose.project={self.project}",
+            "volume",
+            "ls",
+            "-q",
+            "--filter",
+            f"label=com.docker.compose.project={self.project}",
         ).stdout.split():
             stack.podman("volume", "rm", "-f", volume, check=False)
 
@@ -225,10 +246,14 @@ def record_timing(name, seconds):
     stack.log(f"{name}: every service healthy {seconds:.0f} s after `make {name}`")
 
 
-@pytest.fixture(scope="module", params=[f for f in ("dev", "prod", "staging") if f in FLAVOURS])
+@pytest.fixture(
+    scope="module", params=[f for f in ("dev", "prod", "staging") if f in FLAVOURS]
+)
 def booted(request, engine):
     flavour = Flavour(request.param, engine)
-    flavour.make(f"{flavour.name}-down" if flavour.name != "dev" else "dev-down", check=False)
+    flavour.make(
+        f"{flavour.name}-down" if flavour.name != "dev" else "dev-down", check=False
+    )
     flavour.remove_volumes()
     try:
         flavour.healthy_after = flavour.boot()
@@ -265,9 +290,14 @@ def log_in(session, flavour):
         warnings.simplefilter("ignore", InsecureRequestWarning)
         answer = session.post(
             session.base + "/accounts/login/",
-            data={"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            data={
+                "username": USERNAME,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": token,
+            },
             headers={"Referer": f"https://{flavour.domain}/accounts/login/"},
-            allow_redirects=False, timeout=30,
+            allow_redirects=False,
+            timeout=30,
         )
     assert answer.status_code == 302, answer.text[:500]
 
@@ -306,7 +336,8 @@ def test_dev_answers_on_its_published_port(booted):
     page = session.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=30)
     assert page.status_code == 200 and "csrfmiddlewaretoken" in page.text
     firefly = session.get(
-        f"http://127.0.0.1:{booted.ports['DEV_FIREFLY_PORT']}/firefly/healthz", timeout=30
+        f"http://127.0.0.1:{booted.ports['DEV_FIREFLY_PORT']}/firefly/healthz",
+        timeout=30,
     )
     assert firefly.status_code == 200
     assert firefly.headers["X-Firefly-Stand-In"] == "true"  # NOT Firefly
@@ -323,20 +354,27 @@ def test_port_80_redirects_to_https_except_the_acme_path(booted):
     session.trust_env = False
     base = f"http://127.0.0.1:{booted.ports['HTTP_PORT']}"
     answer = session.get(
-        base + "/catalogue/?page=2", headers={"Host": booted.domain},
-        allow_redirects=False, timeout=30,
+        base + "/catalogue/?page=2",
+        headers={"Host": booted.domain},
+        allow_redirects=False,
+        timeout=30,
     )
     assert answer.status_code == 301
     assert answer.headers["Location"] == f"https://{booted.domain}/catalogue/?page=2"
     token = secrets.token_hex(8)
     booted.exec(
-        "certbot", "sh", "-c",
+        "certbot",
+        "sh",
+        "-c",
         f"mkdir -p /var/www/certbot/.well-known/acme-challenge"
-        f" && printf {token}.thumbprint > /var/www/certbot/.well-known/acme-challenge/{token}",
+        f" && printf {token}.thumbprint"
+        f" > /var/www/certbot/.well-known/acme-challenge/{token}",
     )
     challenge = session.get(
-        f"{base}/.well-known/acme-challenge/{token}", headers={"Host": booted.domain},
-        allow_redirects=False, timeout=30,
+        f"{base}/.well-known/acme-challenge/{token}",
+        headers={"Host": booted.domain},
+        allow_redirects=False,
+        timeout=30,
     )
     assert challenge.status_code == 200
     assert challenge.text == f"{token}.thumbprint"
@@ -349,7 +387,15 @@ def test_https_serves_the_portal_on_the_self_signed_certificate(booted):
     on_disk = booted.exec("nginx", "cat", f"{cert_dir}/fullchain.pem")
     booted.exec("nginx", "test", "-f", f"{cert_dir}/.self-signed")
     assert ssl.PEM_cert_to_DER_cert(served) == ssl.PEM_cert_to_DER_cert(on_disk)
-    subject = booted.exec("nginx", "openssl", "x509", "-noout", "-subject", "-in", f"{cert_dir}/fullchain.pem")
+    subject = booted.exec(
+        "nginx",
+        "openssl",
+        "x509",
+        "-noout",
+        "-subject",
+        "-in",
+        f"{cert_dir}/fullchain.pem",
+    )
     assert booted.domain in subject
     page = get(https(booted), "/accounts/login/")
     assert page.status_code == 200 and "csrfmiddlewaretoken" in page.text
@@ -371,8 +417,11 @@ def test_static_files_are_served_by_nginx(booted):
 def test_media_and_firefly_answer_only_after_login(booted):
     production_only(booted)
     booted.exec(
-        "web", "sh", "-c",
-        "mkdir -p /app/media/stack-test && printf 'probe media file' > /app/media/stack-test/probe.txt",
+        "web",
+        "sh",
+        "-c",
+        "mkdir -p /app/media/stack-test"
+        " && printf 'probe media file' > /app/media/stack-test/probe.txt",
     )
     session = https(booted)
     anonymous_media = get(session, "/media/stack-test/probe.txt")
@@ -396,8 +445,17 @@ def test_media_and_firefly_answer_only_after_login(booted):
 def test_gunicorn_is_the_server(booted):
     production_only(booted)
     headers = booted.exec(
-        "nginx", "curl", "-sS", "-o", "/dev/null", "-D", "-",
-        "-H", f"Host: {booted.domain}", "-H", "X-Forwarded-Proto: https",
+        "nginx",
+        "curl",
+        "-sS",
+        "-o",
+        "/dev/null",
+        "-D",
+        "-",
+        "-H",
+        f"Host: {booted.domain}",
+        "-H",
+        "X-Forwarded-Proto: https",
         "http://web:8000/healthz",
     )
     assert re.search(r"^Server: gunicorn", headers, re.M | re.I), headers
@@ -431,7 +489,9 @@ def test_autoheal_restarts_a_web_container_made_unhealthy(booted):
     # Freeze every gunicorn worker (not PID 1, the master): /healthz stops
     # answering, so the healthcheck fails until autoheal restarts web.
     booted.exec(
-        "web", "python", "-c",
+        "web",
+        "python",
+        "-c",
         "import os, signal\n"
         "for pid in os.listdir('/proc'):\n"
         "    if pid.isdigit() and int(pid) not in (1, os.getpid()):\n"
@@ -448,7 +508,11 @@ def test_autoheal_restarts_a_web_container_made_unhealthy(booted):
         time.sleep(2)
     else:
         pytest.fail("autoheal did not restart the unhealthy web container")
-    assert saw_unhealthy or "unhealthy" in stack.podman("logs", booted.container("autoheal")["Id"]).stdout
+    assert (
+        saw_unhealthy
+        or "unhealthy"
+        in stack.podman("logs", booted.container("autoheal")["Id"]).stdout
+    )
     autoheal_log = stack.podman("logs", booted.container("autoheal")["Id"]).stdout
     assert "restarting" in autoheal_log
     booted.wait_healthy(within=300)
@@ -460,14 +524,22 @@ def test_backup_then_restore_round_trips_database_and_media(booted):
     rate = lambda name: booted.django(RATE.format(username=USERNAME, name=name))  # noqa: E731
     rated = lambda: booted.django(RATED.format(username=USERNAME)).strip()  # noqa: E731
     rate("J000000-450000")
-    booted.exec("web", "sh", "-c", "mkdir -p /app/media/stack-test && printf before > /app/media/stack-test/kept.txt")
+    booted.exec(
+        "web",
+        "sh",
+        "-c",
+        "mkdir -p /app/media/stack-test"
+        " && printf before > /app/media/stack-test/kept.txt",
+    )
     backup_dir = stack.WORK / "backups" / booted.name
     shutil.rmtree(backup_dir, ignore_errors=True)
     booted.make("backup", f"BACKUP_DIR={backup_dir}")
     assert (backup_dir / "portal.dump").stat().st_size > 0
 
     rate("J000001-450000")
-    booted.exec("web", "sh", "-c", "printf after > /app/media/stack-test/added-after-backup.txt")
+    booted.exec(
+        "web", "sh", "-c", "printf after > /app/media/stack-test/added-after-backup.txt"
+    )
     assert rated() == "['J000000-450000', 'J000001-450000']"
 
     booted.make("restore", f"BACKUP={backup_dir}")
@@ -488,9 +560,15 @@ def test_down_keeps_the_volumes_and_the_next_start_finds_the_data(booted):
     booted.make(f"{booted.name}-down")
     assert stack.containers(booted.project) == {}
     volumes = stack.podman(
-        "volume", "ls", "-q", "--filter", f"label=com.docker.compose.project={booted.project}"
+        "volume",
+        "ls",
+        "-q",
+        "--filter",
+        f"label=com.docker.compose.project={booted.project}",
     ).stdout.split()
-    assert {f"{booted.project}_postgres_data", f"{booted.project}_django_media"} <= set(volumes)
+    assert {f"{booted.project}_postgres_data", f"{booted.project}_django_media"} <= set(
+        volumes
+    )
     started = time.monotonic()
     booted.make(booted.name)
     booted.wait_healthy()

@@ -45,7 +45,9 @@ def call(method, url):
 def unhealthy_labelled(label):
     """Ids and names of labelled containers the engine reports unhealthy."""
     filters = json.dumps({"label": [f"{label}=true"]})
-    status, containers = call("GET", "/containers/json?filters=" + urllib.parse.quote(filters))
+    status, containers = call(
+        "GET", "/containers/json?filters=" + urllib.parse.quote(filters)
+    )
     if status != 200:
         raise RuntimeError(f"listing containers answered {status}")
     found = []
@@ -62,13 +64,20 @@ def main():
     interval = int(os.environ.get("AUTOHEAL_INTERVAL", "5"))
     start_period = int(os.environ.get("AUTOHEAL_START_PERIOD", "0"))
     timeout = int(os.environ.get("AUTOHEAL_DEFAULT_STOP_TIMEOUT", "10"))
-    print(f"autoheal stand-in: label {label}=true, every {interval}s after {start_period}s")
+    print(
+        f"autoheal stand-in: label {label}=true,"
+        f" every {interval}s after {start_period}s"
+    )
     time.sleep(start_period)
     while True:
         try:
             for container_id, name in unhealthy_labelled(label):
-                print(f"container {name} ({container_id[:12]}) is unhealthy: restarting")
-                status, _ = call("POST", f"/containers/{container_id}/restart?t={timeout}")
+                print(
+                    f"container {name} ({container_id[:12]}) is unhealthy: restarting"
+                )
+                status, _ = call(
+                    "POST", f"/containers/{container_id}/restart?t={timeout}"
+                )
                 print(f"restart of {name} answered {status}")
         except Exception as exc:  # the real autoheal keeps going too
             print(f"autoheal stand-in: {exc}", file=sys.stderr)

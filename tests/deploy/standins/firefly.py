@@ -7,7 +7,10 @@ they come from a stand-in. Anything else is 404.
 
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-LOADER = b"/* Firefly stand-in loader: NOT Firefly (boot test only). */\nwindow.fireflyStandIn = true;\n"
+LOADER = (
+    b"/* Firefly stand-in loader: NOT Firefly (boot test only). */\n"
+    b"window.fireflyStandIn = true;\n"
+)
 PAGE = (
     b"<!doctype html><title>Firefly stand-in</title>"
     b"<p>Firefly stand-in: NOT Firefly (boot test only).</p>"
