@@ -9,6 +9,7 @@ real autoheal does, through the same Docker-compatible endpoints.
 import http.client
 import json
 import os
+import signal
 import socket
 import sys
 import time
@@ -85,4 +86,6 @@ def main():
 
 
 if __name__ == "__main__":
+    # As PID 1, Python would ignore `docker stop`'s SIGTERM.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     main()

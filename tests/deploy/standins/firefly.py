@@ -5,6 +5,8 @@ GET /firefly/healthz answers 200 (the service's healthcheck); under
 they come from a stand-in. Anything else is 404.
 """
 
+import signal
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOADER = (
@@ -40,4 +42,6 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
+    # As PID 1, Python would ignore `docker stop`'s SIGTERM.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     ThreadingHTTPServer(("0.0.0.0", 8080), Handler).serve_forever()
