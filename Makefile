@@ -37,6 +37,8 @@ run: demo ## Serve the portal with demo data on http://127.0.0.1:8000 (SQLite)
 # (nginx, envsubst from gettext-base), certificate and healthcheck scripts,
 # backup and restore (pg_dump, pg_restore, psql).
 SYSTEM_PACKAGES := chromium nginx gettext-base openssl curl postgresql-client
+# The boot test's container engine (`make stack-test`).
+STACK_PACKAGES := podman runc debootstrap
 
 system-packages: ## Install the Debian packages the tests drive (root + apt-get only)
 	@sh scripts/system-packages.sh $(SYSTEM_PACKAGES)
@@ -153,6 +155,7 @@ STACK_FLAVOURS ?= dev prod staging
 STACK_CHECKS ?= full
 
 stack-test: venv ## Boot dev, prod and staging under podman (stand-in images) and use them
+	@sh scripts/system-packages.sh $(STACK_PACKAGES)
 	STACK_FLAVOURS="$(STACK_FLAVOURS)" STACK_CHECKS="$(STACK_CHECKS)" \
 		$(BIN)/pytest -m stack -v tests/deploy/test_stack_boot.py
 

@@ -30,6 +30,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 STANDINS = Path(__file__).resolve().parent / "standins"
 WORK = Path(os.environ.get("STACK_WORK_DIR", REPO / "var" / "stack"))
+# Every podman started from here (and the API service compose talks to) reads
+# the boot test's own settings: runc and the host's ulimits.
+os.environ.setdefault("CONTAINERS_CONF", str(STANDINS / "containers.conf"))
 BASE_IMAGE = os.environ.get("STACK_BASE_IMAGE", "localhost/debian:bookworm")
 HOST_CA_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 HASH_LABEL = "portal.standin.sources"
