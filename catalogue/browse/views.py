@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from catalogue.browse.bounds import column_bounds
+from catalogue.browse.display_units import display_unit, wants_log_slider
 from catalogue.browse.export_fits import fits_chunks
 from catalogue.browse.exports import (
     csv_lines,
@@ -33,7 +34,12 @@ from catalogue.browse.querying import (
     sorted_candidates,
 )
 from catalogue.browse.reference_lists import reference_lists
-from catalogue.browse.tables import CHOOSABLE_COLUMNS, CandidateTable, excluded_columns
+from catalogue.browse.tables import (
+    CHOOSABLE_COLUMNS,
+    DISPLAY,
+    CandidateTable,
+    excluded_columns,
+)
 from catalogue.survey.columns import NUMERIC_COLUMNS
 
 FILTER_GROUPS = {
@@ -181,17 +187,26 @@ def table_html(table, params):
 def range_rows(form):
     """Per numeric column: typed bounds, data bounds and errors for the panel.
 
+    Everything is in the column's display unit (the table's, e.g. mJy), the
+    unit the inputs take: the label names it, the placeholders and the
+    slider span the data's bounds converted to it. A column whose positive
+    values span two decades or more gets a logarithmic slider
+    (`wants_log_slider`); its number inputs still take plain values.
+
     The 50 range inputs are written straight into the template rather than
     through form widgets: widget templates made up most of the page's time.
     """
     bounds = column_bounds()
     rows = []
     for column in NUMERIC_COLUMNS:
-        low, high = bounds[column.name]
+        shown = display_unit(column.name)
+        low, high = (shown.to_display(value) for value in bounds[column.name])
         names = (f"{column.name}_min", f"{column.name}_max")
         rows.append(
             {
                 "column": column,
+                "label": DISPLAY.get(column.name, (column.name,))[0],
+                "unit": shown.unit,
                 "min_value": form.data.get(names[0], ""),
                 "max_value": form.data.get(names[1], ""),
                 "low": low,
@@ -199,6 +214,7 @@ def range_rows(form):
                 "low_text": "" if low is None else f"{low:.4g}",
                 "high_text": "" if high is None else f"{high:.4g}",
                 "slider": low is not None and high is not None and low < high,
+                "log_slider": wants_log_slider(low, high),
                 "errors": [
                     *form.errors.get(names[0], []),
                     *form.errors.get(names[1], []),

@@ -62,7 +62,7 @@ def test_filter_form_builds_a_short_shareable_url_and_sorting_keeps_it(
 def test_range_slider_fills_the_number_input(logged_in):
     page = logged_in()
     page.click("summary:has-text('Column ranges')")
-    slider = page.locator(".range-slider[data-label=chi_square_sigma] input").first
+    slider = page.locator(".range-slider[data-column=chi_square_sigma] input").first
     slider.evaluate(
         "input => { input.value = 5; input.dispatchEvent(new Event('input')); }"
     )
