@@ -42,7 +42,7 @@ from catalogue.survey.votable import VO_UNITS, VOColumn, votable_stream
 
 CHUNK_ROWS = 2000
 PORTAL = "Candidate Portal"
-IGNORED_PARAMS = {"page", "per_page", "format", "sort"}
+IGNORED_PARAMS = {"page", "per_page", "format", "sort", "count"}
 ECSV_DATATYPES = {"int": "int64", "float": "float64", "bool": "bool", "str": "str"}
 
 

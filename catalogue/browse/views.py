@@ -96,6 +96,7 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         # A cone (radius ≤ 10 deg) holds few enough rows to count exactly.
         pagination["count_exactly"] = self.filterset.cone is not None
         pagination["count_at_most"] = self.filterset.count_at_most
+        pagination["count_asked"] = self.request.GET.get("count") == "exact"
         return pagination
 
     def get_table_data(self):
@@ -109,7 +110,7 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             "order_by": clean_sort(self.request.GET.get("sort"), cone),
             # The list's filters, sort and page size: Previous / Next and "back
             # to list" on the candidate page walk and find this same list.
-            "filter_query": query_without(self.request.GET, "page"),
+            "filter_query": query_without(self.request.GET, "page", "count"),
         }
 
     def get_context_data(self, **kwargs):
@@ -123,7 +124,9 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             filter_groups=filter_groups_html(form, params),
             cone=cone,
             query=params.urlencode(),
-            export_query=query_without(params, "page", "per_page"),
+            export_query=query_without(params, "page", "per_page", "count"),
+            # The same list, counted exactly (one click from an estimate).
+            exact_count_query=exact_count_query(params),
             column_choices=render_fragment(
                 "catalogue/browse/column_choices.html",
                 {
@@ -134,6 +137,14 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             table_html=table_html(table, params),
         )
         return context
+
+
+def exact_count_query(params):
+    """The query string of this list asking for its exact count."""
+    query = params.copy()
+    query.pop("page", None)
+    query["count"] = "exact"
+    return query.urlencode()
 
 
 def render_fragment(template_name, context):
