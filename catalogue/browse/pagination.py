@@ -7,12 +7,14 @@ every matching row, and OFFSET dragging the joined rows it skips. So:
   the planner expects at most `EXACT_COUNT_LIMIT` rows, and when a first
   page that is not full is the whole result (no count needed at all).
   `EXACT_COUNT_LIMIT` is measured: on the 1,000,000-candidate bench
-  database (`make bench`, PostgreSQL 15, 2 shared cores) COUNT(*) of a
-  column-range filter reads about 10,000 matching rows in 10-30 ms and
-  100,000 in 60-300 ms, so up to 10,000 rows a count stays within ~30 ms.
-  Every automatic COUNT(*) also runs under `CHEAP_COUNT_TIMEOUT_MS`, a
-  statement timeout, in case the planner expected far fewer rows than
-  match: it then falls back as below;
+  database (`portal_bench`, PostgreSQL 15, 2 cores shared with other
+  work) COUNT(*) of a best-beam `chi_square_sigma_min` filter (index range
+  scan) took 4-30 ms for 901 rows, 48-100 ms for 9,010, 140-190 ms for
+  29,592 and 260-440 ms for 90,006; so about 5,000 rows count within
+  ~30 ms. A filter on a column without an index reads the whole table
+  whatever it matches (530-560 ms), which a row bound cannot see: every
+  automatic COUNT(*) therefore runs under `CHEAP_COUNT_TIMEOUT_MS`, a
+  statement timeout, and past it the page shows the estimate instead;
 - above that the page shows the planner's estimate and says so ("≈ N
   (estimated)"), with a one-click exact count: `count=exact` in the query
   string counts under `EXACT_COUNT_TIMEOUT_MS` and shows the estimate
@@ -38,8 +40,9 @@ from django.db import OperationalError, connections, transaction
 from catalogue.browse.adapters.paginator import TableQuerysetPaginator
 
 # Up to this many rows (by the planner's estimate or a filter's exact bound)
-# COUNT(*) costs at most ~30 ms at 1,000,000 candidates (measured above).
-EXACT_COUNT_LIMIT = 10_000
+# an indexed COUNT(*) costs about 30 ms at 1,000,000 candidates (measured
+# above).
+EXACT_COUNT_LIMIT = 5_000
 # Statement timeouts (ms) of an automatic count and of an asked-for one.
 CHEAP_COUNT_TIMEOUT_MS = 150
 EXACT_COUNT_TIMEOUT_MS = 10_000
@@ -133,8 +136,8 @@ def count_rows(queryset, exactly=False, at_most=None, asked=False):
     if estimate is not None and estimate > EXACT_COUNT_LIMIT:
         return RowCount(estimate, True)
     count = timed_count(queryset, CHEAP_COUNT_TIMEOUT_MS)
-    if count is None:  # the planner expected far fewer rows than match
-        return RowCount(max(estimate or 0, EXACT_COUNT_LIMIT), True)
+    if count is None:  # slower than the planner's figure let expect
+        return RowCount(estimated_rows(queryset) if estimate is None else estimate, True)
     return RowCount(count, False)
 
 
