@@ -97,6 +97,35 @@ def test_a_flare_stands_out_on_the_shared_stretch(db, tmp_path):
     assert abs(mean_level(2, "plane") - mean_level(0, "plane")) < 40
 
 
+def test_the_shared_stretch_is_one_zscale_over_the_cutout_and_the_cube(
+    rater_client, demo_candidate
+):
+    """`?stretch=shared`: both panels on the zscale of all their pixels
+    together, so the same flux is the same grey side by side."""
+    deep = stored_data(demo_candidate, CandidateFile.Kind.DEEPCUTOUT_FITS)
+    cube = stored_data(demo_candidate, CandidateFile.Kind.SLICES_FITS)
+    files = [demo_candidate.files.get(kind=kind) for kind in ("deepcutout_fits", "slices_fits")]
+    # The files in the order the server takes them (zscale samples with a stride).
+    by_sha = sorted(zip(files, (deep, cube)), key=lambda pair: pair[0].sha256)
+    shared = zscale_limits(np.concatenate([data.ravel() for _, data in by_sha]))
+    assert not np.allclose(shared, zscale_limits(deep))  # a different stretch
+
+    deep_png = preview(rater_client, demo_candidate, "deepcutout_fits", "?stretch=shared")
+    plane_png = preview(
+        rater_client, demo_candidate, "slices_fits", "?plane=1&stretch=shared"
+    )
+
+    assert deep_png.status_code == plane_png.status_code == 200
+    assert np.array_equal(
+        np.asarray(Image.open(io.BytesIO(deep_png.content)))[::8, ::8],
+        np.flipud(zscale_to_uint8(deep, shared)),
+    )
+    assert np.array_equal(
+        np.asarray(Image.open(io.BytesIO(plane_png.content)))[::16, ::16],
+        np.flipud(zscale_to_uint8(cube[1], shared)),
+    )
+
+
 @pytest.mark.parametrize(
     "query",
     [
