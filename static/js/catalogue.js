@@ -62,8 +62,10 @@
     var name = slider.dataset.label;
     var rangeMin = makeRange(minInput, sliderLow, name + " minimum slider");
     var rangeMax = makeRange(maxInput, sliderHigh, name + " maximum slider");
+    // A log slider's step is ~0.6 % of the value: three significant digits.
+    var digits = isLog ? 3 : 5;
     function fmt(position) {
-      return String(parseFloat(Number(fromSlider(parseFloat(position))).toPrecision(5)));
+      return String(parseFloat(Number(fromSlider(parseFloat(position))).toPrecision(digits)));
     }
     rangeMin.addEventListener("input", function () {
       if (parseFloat(rangeMin.value) > parseFloat(rangeMax.value)) rangeMin.value = rangeMax.value;
