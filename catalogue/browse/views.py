@@ -217,7 +217,8 @@ def range_rows(form):
             {
                 "column": column,
                 "label": DISPLAY.get(column.name, (column.name,))[0],
-                "unit": shown.unit,
+                # σ is named by the label already ("Peak σ"), as in the table.
+                "unit": "" if shown.unit == "σ" else shown.unit,
                 "min_value": form.data.get(names[0], ""),
                 "max_value": form.data.get(names[1], ""),
                 "low": low,

@@ -90,6 +90,8 @@ def test_the_panel_labels_the_display_unit_and_spans_the_data_in_it(
     ) in page
     assert 'placeholder="0.2" aria-label="Peak minimum (mJy)"' in page
     assert "Peak (mJy)" in page  # the table header says the same unit
+    # σ is in the name already ("Peak σ"), not repeated as a unit.
+    assert 'title="peak_map_sigma: Significance of the peak">Peak σ</label>' in page
 
 
 def test_a_bad_bound_is_refused_with_a_message(client, boundary_rows):
