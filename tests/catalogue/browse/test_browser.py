@@ -106,7 +106,7 @@ def test_a_flux_slider_is_logarithmic_and_fills_the_input_in_mjy(logged_in, tmp_
     page = logged_in()
     page.reload()
     page.click("summary:has-text('Column ranges')")
-    expect(page.locator("label[for=id_peak_map_min]")).to_have_text("Peak (mJy)")
+    expect(page.locator("label[for=id_peak_map_min]")).to_have_text("Peak (mJy) log slider")
     slider = page.locator(".range-slider[data-column=peak_map]")
     assert slider.get_attribute("data-scale") == "log"
     low, high = slider.locator("input").all()

@@ -81,7 +81,7 @@ def test_the_panel_labels_the_display_unit_and_spans_the_data_in_it(
 ):
     response, _ = listed_names(client, "")
     page = response.content.decode()
-    assert 'Peak <span class="unit">(mJy)</span></label>' in page
+    assert 'Peak <span class="unit">(mJy)</span> <span class="range-row__scale"' in page
     assert 'aria-label="Peak minimum (mJy)"' in page
     # Bounds 0.0002..0.5 Jy shown as 0.2..500 mJy, on a log slider.
     assert (
