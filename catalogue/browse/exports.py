@@ -129,7 +129,7 @@ def csv_name(column):
 
 
 def _range_unit(key):
-    """" mJy" for a range bound whose display unit (the unit the bound was
+    """ " mJy" for a range bound whose display unit (the unit the bound was
     typed in) differs from the stored unit the file holds; else ""."""
     column, _, suffix = key.rpartition("_")
     if suffix not in {"min", "max"} or column not in DISPLAY_UNITS:

@@ -12,8 +12,9 @@ every matching row, and OFFSET dragging the joined rows it skips. So:
   work) COUNT(*) of a best-beam `chi_square_sigma_min` filter (index range
   scan) took 4-30 ms for 901 rows, 20-100 ms for 9,010, 140-190 ms for
   29,592 and 260-440 ms for 90,006 (psql and in-process, load average
-  6-10 on the 2 cores); so about 5,000 rows count within ~30 ms. A filter on a column without an index reads the whole table
-  whatever it matches (530-560 ms), which a row bound cannot see: every
+  6-10 on the 2 cores); so about 5,000 rows count within ~30 ms. A
+  filter on a column without an index reads the whole table whatever it
+  matches (200-560 ms), which a row bound cannot see: every
   automatic COUNT(*) therefore runs under `CHEAP_COUNT_TIMEOUT_MS`, a
   statement timeout, and past it the page shows the estimate instead;
 - above that the page shows the planner's estimate and says so ("≈ N
@@ -112,7 +113,9 @@ def timed_count(queryset, timeout_ms):
             transaction.set_rollback(True, using=queryset.db)
         return count
     except OperationalError as exc:
-        if getattr(exc.__cause__, "pgcode", None) != QUERY_CANCELED:
+        cause = exc.__cause__  # psycopg2 names the SQLSTATE pgcode, psycopg 3 sqlstate
+        code = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
+        if code != QUERY_CANCELED:
             raise
         return None
 
@@ -132,8 +135,9 @@ def count_rows(queryset, exactly=False, at_most=None, asked=False):
         count = timed_count(queryset, EXACT_COUNT_TIMEOUT_MS)
         if count is not None:
             return RowCount(count, False)
-        fallback = count_rows(queryset, exactly, at_most)
-        return fallback._replace(timed_out=True)
+        if at_most is not None:
+            return RowCount(at_most, True, is_upper_bound=True, timed_out=True)
+        return RowCount(estimated_rows(queryset), True, timed_out=True)
     if at_most is not None:
         count = timed_count(queryset, CHEAP_COUNT_TIMEOUT_MS)
         if count is not None:
@@ -144,7 +148,9 @@ def count_rows(queryset, exactly=False, at_most=None, asked=False):
         return RowCount(estimate, True)
     count = timed_count(queryset, CHEAP_COUNT_TIMEOUT_MS)
     if count is None:  # slower than the planner's figure let expect
-        return RowCount(estimated_rows(queryset) if estimate is None else estimate, True)
+        return RowCount(
+            estimated_rows(queryset) if estimate is None else estimate, True
+        )
     return RowCount(count, False)
 
 

@@ -98,9 +98,7 @@ def preview(request, pk, kind):
         companion = stored_files(candidate).get(SHARED_STRETCH_COMPANION.get(kind))
     try:
         return _png(
-            fits_preview_png(
-                stored, form.plane_index(), form.stretch_name(), companion
-            )
+            fits_preview_png(stored, form.plane_index(), form.stretch_name(), companion)
         )
     except PreviewError as exc:
         return JsonResponse({"error": str(exc)}, status=400)

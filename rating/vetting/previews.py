@@ -8,8 +8,8 @@ the quiet planes and panels can be compared by eye; `stretch="plane"`
 scales each plane on its own instead, and `stretch="shared"` uses one
 zscale over the deep cutout and the whole cube together, so the two panels
 side by side show the same flux as the same grey. Firefly is asked for the
-very limits the preview uses (`stretch_limits`), as an absolute range. A slices GIF can be
-served frame by frame as PNGs for the page's frame player. Results are
+very limits the preview uses (`stretch_limits`), as an absolute range. A
+slices GIF can be served frame by frame as PNGs for the page's frame player. Results are
 cached under the file's sha256, so a replaced file never shows a stale
 preview.
 """

@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection
 from django.http import QueryDict
 
 from catalogue.browse.pagination import EXACT_COUNT_LIMIT, count_rows

@@ -106,14 +106,18 @@ def test_a_flux_slider_is_logarithmic_and_fills_the_input_in_mjy(logged_in, tmp_
     page = logged_in()
     page.reload()
     page.click("summary:has-text('Column ranges')")
-    expect(page.locator("label[for=id_peak_map_min]")).to_have_text("Peak (mJy) log slider")
+    expect(page.locator("label[for=id_peak_map_min]")).to_have_text(
+        "Peak (mJy) log slider"
+    )
     slider = page.locator(".range-slider[data-column=peak_map]")
     assert slider.get_attribute("data-scale") == "log"
     low, high = slider.locator("input").all()
     assert float(low.get_attribute("min")) == pytest.approx(0.0)  # log10(1 mJy)
     assert float(low.get_attribute("max")) == pytest.approx(math.log10(500))
 
-    low.evaluate("input => { input.value = 1; input.dispatchEvent(new Event('input')); }")
+    low.evaluate(
+        "input => { input.value = 1; input.dispatchEvent(new Event('input')); }"
+    )
     assert page.input_value("#id_peak_map_min") == "10"
     page.fill("#id_peak_map_max", "100")
     # log10(100 mJy), to the slider's step (a thousandth of its span)

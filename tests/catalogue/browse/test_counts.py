@@ -39,9 +39,7 @@ def count_text(html):
 
 
 @postgresql_only
-def test_an_estimate_says_so_and_one_click_counts_exactly(
-    client, alice, monkeypatch
-):
+def test_an_estimate_says_so_and_one_click_counts_exactly(client, alice, monkeypatch):
     monkeypatch.setattr(pagination, "EXACT_COUNT_LIMIT", 0)
     html = client.get(f"{LIST_URL}?per_page=10&page=1").content.decode()
     text = count_text(html)

@@ -164,7 +164,9 @@ def test_without_firefly_both_previews_can_share_one_stretch(
 
     deep = browser_page.locator("[data-viewer=deep] img[data-preview]")
     slices = browser_page.locator("[data-viewer=slices] img[data-preview]")
-    expect(deep).to_have_attribute("src", re.compile(r"deepcutout_fits\.png\?stretch=shared$"))
+    expect(deep).to_have_attribute(
+        "src", re.compile(r"deepcutout_fits\.png\?stretch=shared$")
+    )
     expect(slices).to_have_attribute(
         "src", re.compile(r"slices_fits\.png\?plane=2&stretch=shared$")
     )

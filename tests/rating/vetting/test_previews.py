@@ -104,13 +104,18 @@ def test_the_shared_stretch_is_one_zscale_over_the_cutout_and_the_cube(
     together, so the same flux is the same grey side by side."""
     deep = stored_data(demo_candidate, CandidateFile.Kind.DEEPCUTOUT_FITS)
     cube = stored_data(demo_candidate, CandidateFile.Kind.SLICES_FITS)
-    files = [demo_candidate.files.get(kind=kind) for kind in ("deepcutout_fits", "slices_fits")]
+    files = [
+        demo_candidate.files.get(kind=kind)
+        for kind in ("deepcutout_fits", "slices_fits")
+    ]
     # The files in the order the server takes them (zscale samples with a stride).
     by_sha = sorted(zip(files, (deep, cube)), key=lambda pair: pair[0].sha256)
     shared = zscale_limits(np.concatenate([data.ravel() for _, data in by_sha]))
     assert not np.allclose(shared, zscale_limits(deep))  # a different stretch
 
-    deep_png = preview(rater_client, demo_candidate, "deepcutout_fits", "?stretch=shared")
+    deep_png = preview(
+        rater_client, demo_candidate, "deepcutout_fits", "?stretch=shared"
+    )
     plane_png = preview(
         rater_client, demo_candidate, "slices_fits", "?plane=1&stretch=shared"
     )
