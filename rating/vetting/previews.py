@@ -113,7 +113,10 @@ def fits_preview_png(stored_file, plane=0, stretch="cube", companion=None):
         if stretch == "cube":
             limits = stretch_limits([stored_file])
         elif stretch == "shared":
-            limits = stretch_limits([stored_file, companion])
+            try:
+                limits = stretch_limits([stored_file, companion])
+            except (OSError, ValueError):  # an unreadable companion
+                limits = stretch_limits([stored_file])
         data = png_bytes(cube[plane], (width * factor, height * factor), limits)
         cache.set(key, data, CACHE_SECONDS)
     return data

@@ -165,3 +165,32 @@ def test_gif_frames_are_served_as_pngs(rater_client, demo_candidate):
     assert len({f.content for f in frames}) == 4
     beyond = rater_client.get(reverse("rating:gif_frame", args=[demo_candidate.pk, 4]))
     assert beyond.status_code == 400
+
+
+def test_a_shared_stretch_with_an_unreadable_companion_keeps_the_cube_stretch(
+    db, tmp_path
+):
+    from rating.vetting.previews import fits_preview_png
+
+    cube = np.random.default_rng(5).normal(0.0, 1e-4, size=(3, 8, 8))
+    path = tmp_path / "cube.fits"
+    fits.PrimaryHDU(cube).writeto(path)
+
+    def stored(sha, file_path):
+        class Stored:
+            sha256 = sha
+            filename = file_path.name
+
+            class file:
+                @staticmethod
+                def open(mode):
+                    return file_path.open(mode)
+
+        return Stored
+
+    readable = stored("cube-sha", path)
+    missing = stored("missing-sha", tmp_path / "gone.fits")
+
+    shared = fits_preview_png(readable, 1, "shared", companion=missing)
+
+    assert shared == fits_preview_png(readable, 1, "cube")
