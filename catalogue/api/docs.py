@@ -28,7 +28,10 @@ SCHEMA_SETTINGS = {
     "VERSION": "1",
     "DESCRIPTION": (
         "Push a pipeline observation to the portal. Authenticate every request "
-        'with `Authorization: Token <key>`; errors are JSON `{"error": ...}`.'
+        'with `Authorization: Token <key>`; errors are JSON `{"error": ...}`. '
+        "Column values are in the stored units of the pipeline's `_final.csv` "
+        "(fluxes in Jy, positions in deg, separations as the column name "
+        "says); only the catalogue page shows and filters fluxes in mJy."
     ),
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

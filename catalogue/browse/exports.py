@@ -34,6 +34,7 @@ from django.db import connections
 from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
 
+from catalogue.browse.display_units import DISPLAY_UNITS
 from catalogue.survey.bulk_copy import copy_query_csv
 from catalogue.survey.columns import FINAL_CSV_COLUMNS
 from catalogue.survey.csv_cells import CsvLines, neutralised_text
@@ -41,7 +42,7 @@ from catalogue.survey.votable import VO_UNITS, VOColumn, votable_stream
 
 CHUNK_ROWS = 2000
 PORTAL = "Candidate Portal"
-IGNORED_PARAMS = {"page", "per_page", "format", "sort"}
+IGNORED_PARAMS = {"page", "per_page", "format", "sort", "count"}
 ECSV_DATATYPES = {"int": "int64", "float": "float64", "bool": "bool", "str": "str"}
 
 
@@ -127,10 +128,22 @@ def csv_name(column):
     return column.name
 
 
+def _range_unit(key):
+    """ " mJy" for a range bound whose display unit (the unit the bound was
+    typed in) differs from the stored unit the file holds; else ""."""
+    column, _, suffix = key.rpartition("_")
+    if suffix not in {"min", "max"} or column not in DISPLAY_UNITS:
+        return ""
+    shown = DISPLAY_UNITS[column]
+    return "" if shown.factor == 1 else f" {shown.unit}"
+
+
 def describe_filters(params):
-    """The query parameters that chose the rows, as `key=value` strings."""
+    """The query parameters that chose the rows, as `key=value` strings; a
+    range bound typed in a display unit other than the file's names it
+    (`peak_map_min=5 mJy` while the file holds Jy)."""
     described = [
-        f"{key}={value}"
+        f"{key}={value}{_range_unit(key)}"
         for key, values in sorted(params.lists())
         if key not in IGNORED_PARAMS
         for value in values

@@ -4,8 +4,9 @@ Parameter names are part of the portal's URLs (bookmarks, the header search
 box, "Rate & next", exports), so they are stable: `project`, `observation`,
 `beam`, `deep_num`, `name`, `cone_ra`/`cone_dec`/`cone_radius`/`cone_unit`/
 `cone_target`, `<column>_min`/`<column>_max` for every numeric column (in the
-column's stored unit, see `catalogue.survey.columns`), `best_beam` (default
-on), and the filters other apps contribute.
+unit the table shows it in, e.g. mJy for fluxes stored in Jy, see
+`catalogue.browse.display_units`; the filter converts exactly), `best_beam`
+(default on), and the filters other apps contribute.
 
 Contributions keep the catalogue free of the apps above it: an app passes a
 FilterSet of its own filters (with their `method=` methods) to
@@ -24,10 +25,12 @@ from django.apps import apps
 from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
 
 from catalogue.browse.adapters.django_filter import FilterCopies, FormClassPerFilterSet
+from catalogue.browse.display_units import display_unit
 from catalogue.browse.forms import (
     RADIUS_UNITS_ARCSEC,
     CatalogueFilterForm,
     DeclinationField,
+    DisplayUnitField,
     RightAscensionField,
 )
 from catalogue.survey.columns import NUMERIC_COLUMNS
@@ -82,6 +85,12 @@ class FloatFilter(django_filters.Filter):
     field_class = forms.FloatField
 
 
+class DisplayUnitFilter(django_filters.Filter):
+    """A column bound typed in the display unit, cleaned to the stored one."""
+
+    field_class = DisplayUnitField
+
+
 class YesNoFilter(django_filters.Filter):
     field_class = YesNoField
 
@@ -91,17 +100,19 @@ class BestBeamFilter(django_filters.Filter):
 
 
 def range_filters():
-    """`<column>_min` / `<column>_max` filters for every numeric column."""
+    """`<column>_min` / `<column>_max` filters for every numeric column,
+    each taking the column's display unit (inclusive bounds)."""
     filters = {}
     for column in NUMERIC_COLUMNS:
-        unit = f" ({column.unit})" if column.unit else ""
+        shown = display_unit(column.name)
+        unit = f" ({shown.unit})" if shown.unit else ""
         for suffix, lookup, word in (("min", "gte", "minimum"), ("max", "lte", "max")):
-            # A float bound in the column's stored unit.
-            filters[f"{column.name}_{suffix}"] = FloatFilter(
+            filters[f"{column.name}_{suffix}"] = DisplayUnitFilter(
                 field_name=column.name,
                 lookup_expr=lookup,
                 label=f"{column.name} {word}{unit}",
                 help_text=column.help,
+                display=shown,
             )
     return filters
 

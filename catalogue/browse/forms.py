@@ -66,6 +66,24 @@ class DeclinationField(forms.CharField):
         return dec
 
 
+class DisplayUnitField(forms.FloatField):
+    """A number typed in a column's display unit (`display`, a
+    `catalogue.browse.display_units.DisplayUnit`), cleaned to the stored
+    unit by exact decimal scaling; "Enter a number." for anything else."""
+
+    def __init__(self, *, display, **kwargs):
+        self.display = display
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if super().to_python(value) is None:  # checks it reads as a number
+            return None
+        try:
+            return self.display.to_stored(value)
+        except ValueError as exc:  # inf, nan
+            raise ValidationError(self.error_messages["invalid"], "invalid") from exc
+
+
 class CatalogueFilterForm(forms.Form):
     """Base form of the catalogue FilterSet: checks that span several fields.
 
@@ -81,9 +99,10 @@ class CatalogueFilterForm(forms.Form):
             low = cleaned.get(f"{column.name}_min")
             high = cleaned.get(f"{column.name}_max")
             if low is not None and high is not None and low > high:
+                typed = str(self.data.get(f"{column.name}_min", "")).strip()
                 self.add_error(
                     f"{column.name}_max",
-                    f"The maximum must not be below the minimum ({low:g}).",
+                    f"The maximum must not be below the minimum ({typed}).",
                 )
         self._clean_cone(cleaned)
         return cleaned

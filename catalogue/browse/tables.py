@@ -1,7 +1,8 @@
 """The catalogue table: one column per `_final.csv` column plus context.
 
-Numbers are shown in readable units with the unit in the header (fluxes in
-mJy although stored in Jy); the header tooltip is the column's help text
+Numbers are shown in their display unit with the unit in the header (fluxes
+in mJy although stored in Jy, `catalogue.browse.display_units`), the unit
+the range filters take; the header tooltip is the column's help text
 from `catalogue.survey.columns`. Sorting goes through `querying.sorted_candidates`
 so the table, the exports and "Rate & next" order rows the same way.
 """
@@ -14,34 +15,37 @@ from django.urls import reverse
 from django_tables2.utils import AttributeDict
 
 from catalogue.browse.adapters.tables2 import CheaplyCopiedColumnMixin, record_key
+from catalogue.browse.display_units import display_unit
 from catalogue.browse.querying import sorted_candidates
 from catalogue.survey.columns import FINAL_CSV_COLUMNS
 
-# Column name → (header, display unit, factor from stored unit, decimals).
+# Column name → (header, decimals). The unit and the factor from the stored
+# unit are the column's display unit (`catalogue.browse.display_units`), the
+# one its filters take; σ is left out of the header, which names it already.
 DISPLAY = {
-    "ra": ("RA", "deg", 1, 5),
-    "dec": ("Dec", "deg", 1, 5),
-    "chi_square": ("χ²", "", 1, 1),
-    "chi_square_log_sigma": ("χ² log σ", "", 1, 2),
-    "chi_square_sigma": ("χ² σ", "", 1, 2),
-    "peak_map": ("Peak", "mJy", 1000, 2),
-    "peak_map_log_sigma": ("Peak log σ", "", 1, 2),
-    "peak_map_sigma": ("Peak σ", "", 1, 1),
-    "gaussian_map": ("Gauss", "", 1, 2),
-    "gaussian_map_sigma": ("Gauss σ", "", 1, 2),
-    "std_map": ("Std", "mJy", 1000, 3),
-    "bright_sep_arcmin": ("Bright sep", "arcmin", 1, 2),
-    "beam_ra": ("Beam RA", "deg", 1, 4),
-    "beam_dec": ("Beam Dec", "deg", 1, 4),
-    "beam_sep_deg": ("Beam sep", "deg", 1, 3),
-    "deep_ra_deg": ("Deep RA", "deg", 1, 5),
-    "deep_dec_deg": ("Deep Dec", "deg", 1, 5),
-    "deep_sep_arcsec": ("Deep sep", "arcsec", 1, 2),
-    "deep_num": ("Deep #", "", 1, 0),
-    "deep_peak_flux": ("Deep peak", "mJy", 1000, 2),
-    "deep_int_flux": ("Deep int", "mJy", 1000, 2),
-    "md_deep": ("MD deep", "", 1, 3),
-    "source_id": ("Source", "", 1, 0),
+    "ra": ("RA", 5),
+    "dec": ("Dec", 5),
+    "chi_square": ("χ²", 1),
+    "chi_square_log_sigma": ("χ² log σ", 2),
+    "chi_square_sigma": ("χ² σ", 2),
+    "peak_map": ("Peak", 2),
+    "peak_map_log_sigma": ("Peak log σ", 2),
+    "peak_map_sigma": ("Peak σ", 1),
+    "gaussian_map": ("Gauss", 2),
+    "gaussian_map_sigma": ("Gauss σ", 2),
+    "std_map": ("Std", 3),
+    "bright_sep_arcmin": ("Bright sep", 2),
+    "beam_ra": ("Beam RA", 4),
+    "beam_dec": ("Beam Dec", 4),
+    "beam_sep_deg": ("Beam sep", 3),
+    "deep_ra_deg": ("Deep RA", 5),
+    "deep_dec_deg": ("Deep Dec", 5),
+    "deep_sep_arcsec": ("Deep sep", 2),
+    "deep_num": ("Deep #", 0),
+    "deep_peak_flux": ("Deep peak", 2),
+    "deep_int_flux": ("Deep int", 2),
+    "md_deep": ("MD deep", 3),
+    "source_id": ("Source", 0),
 }
 TEXT_HEADERS = {
     "name": "Name",
@@ -191,11 +195,13 @@ def csv_column(column):
             attrs={"th": {"title": column.help}, "td": {"class": "name"}},
         )
     if column.name in DISPLAY:
-        text, unit, factor, decimals = DISPLAY[column.name]
+        text, decimals = DISPLAY[column.name]
+        shown = display_unit(column.name)
+        unit = "" if shown.unit == "σ" else shown.unit
         return NumberColumn(
             sort_key=column.name,
             verbose_name=header(text, unit),
-            factor=factor,
+            factor=float(shown.factor),
             decimals=decimals,
             attrs={"th": {"title": column.help}, "td": {"class": "num"}},
         )

@@ -14,6 +14,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from catalogue.browse.bounds import column_bounds
+from catalogue.browse.display_units import display_unit, wants_log_slider
 from catalogue.browse.export_fits import fits_chunks
 from catalogue.browse.exports import (
     csv_lines,
@@ -33,7 +34,12 @@ from catalogue.browse.querying import (
     sorted_candidates,
 )
 from catalogue.browse.reference_lists import reference_lists
-from catalogue.browse.tables import CHOOSABLE_COLUMNS, CandidateTable, excluded_columns
+from catalogue.browse.tables import (
+    CHOOSABLE_COLUMNS,
+    DISPLAY,
+    CandidateTable,
+    excluded_columns,
+)
 from catalogue.survey.columns import NUMERIC_COLUMNS
 
 FILTER_GROUPS = {
@@ -90,6 +96,7 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         # A cone (radius ≤ 10 deg) holds few enough rows to count exactly.
         pagination["count_exactly"] = self.filterset.cone is not None
         pagination["count_at_most"] = self.filterset.count_at_most
+        pagination["count_asked"] = self.request.GET.get("count") == "exact"
         return pagination
 
     def get_table_data(self):
@@ -103,7 +110,7 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             "order_by": clean_sort(self.request.GET.get("sort"), cone),
             # The list's filters, sort and page size: Previous / Next and "back
             # to list" on the candidate page walk and find this same list.
-            "filter_query": query_without(self.request.GET, "page"),
+            "filter_query": query_without(self.request.GET, "page", "count"),
         }
 
     def get_context_data(self, **kwargs):
@@ -117,7 +124,9 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             filter_groups=filter_groups_html(form, params),
             cone=cone,
             query=params.urlencode(),
-            export_query=query_without(params, "page", "per_page"),
+            export_query=query_without(params, "page", "per_page", "count"),
+            # The same list, counted exactly (one click from an estimate).
+            exact_count_query=exact_count_query(params),
             column_choices=render_fragment(
                 "catalogue/browse/column_choices.html",
                 {
@@ -128,6 +137,14 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
             table_html=table_html(table, params),
         )
         return context
+
+
+def exact_count_query(params):
+    """The query string of this list asking for its exact count."""
+    query = params.copy()
+    query.pop("page", None)
+    query["count"] = "exact"
+    return query.urlencode()
 
 
 def render_fragment(template_name, context):
@@ -181,17 +198,27 @@ def table_html(table, params):
 def range_rows(form):
     """Per numeric column: typed bounds, data bounds and errors for the panel.
 
+    Everything is in the column's display unit (the table's, e.g. mJy), the
+    unit the inputs take: the label names it, the placeholders and the
+    slider span the data's bounds converted to it. A column whose positive
+    values span two decades or more gets a logarithmic slider
+    (`wants_log_slider`); its number inputs still take plain values.
+
     The 50 range inputs are written straight into the template rather than
     through form widgets: widget templates made up most of the page's time.
     """
     bounds = column_bounds()
     rows = []
     for column in NUMERIC_COLUMNS:
-        low, high = bounds[column.name]
+        shown = display_unit(column.name)
+        low, high = (shown.to_display(value) for value in bounds[column.name])
         names = (f"{column.name}_min", f"{column.name}_max")
         rows.append(
             {
                 "column": column,
+                "label": DISPLAY.get(column.name, (column.name,))[0],
+                # σ is named by the label already ("Peak σ"), as in the table.
+                "unit": "" if shown.unit == "σ" else shown.unit,
                 "min_value": form.data.get(names[0], ""),
                 "max_value": form.data.get(names[1], ""),
                 "low": low,
@@ -199,6 +226,7 @@ def range_rows(form):
                 "low_text": "" if low is None else f"{low:.4g}",
                 "high_text": "" if high is None else f"{high:.4g}",
                 "slider": low is not None and high is not None and low < high,
+                "log_slider": wants_log_slider(low, high),
                 "errors": [
                     *form.errors.get(names[0], []),
                     *form.errors.get(names[1], []),

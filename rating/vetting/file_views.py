@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from catalogue.survey.models import Candidate
+from catalogue.survey.models import Candidate, CandidateFile
 from portal.media import accel_redirect
 from rating.references.nearby import nearby_objects
 from rating.references.simbad import SimbadUnavailable, simbad_objects
@@ -32,6 +32,12 @@ from rating.vetting.page import (
     stored_lightcurve,
 )
 from rating.vetting.previews import PreviewError, fits_preview_png, gif_frame_png
+
+# The image shown beside each FITS panel, whose pixels a shared stretch spans.
+SHARED_STRETCH_COMPANION = {
+    CandidateFile.Kind.DEEPCUTOUT_FITS: CandidateFile.Kind.SLICES_FITS,
+    CandidateFile.Kind.SLICES_FITS: CandidateFile.Kind.DEEPCUTOUT_FITS,
+}
 
 PRIVATE_CACHE = "private, max-age=3600"
 
@@ -79,15 +85,21 @@ def file_download(request, pk, kind):
 @require_GET
 def preview(request, pk, kind):
     """zscale PNG of a stored FITS (`?plane=N` for a cube plane, from 0;
-    `?stretch=plane` scales that plane alone instead of with the cube)."""
+    `?stretch=plane` scales that plane alone instead of with the cube;
+    `?stretch=shared` scales the deep cutout and the slices cube alike)."""
     if kind not in FITS_PREVIEW_KINDS:
         raise Http404(f"No preview for '{kind}'")
     form = PreviewPlaneForm(request.GET)
     if not form.is_valid():
         return _bad_request(form)
-    _, stored = _stored_file(pk, kind)
+    candidate, stored = _stored_file(pk, kind)
+    companion = None
+    if form.stretch_name() == "shared":
+        companion = stored_files(candidate).get(SHARED_STRETCH_COMPANION.get(kind))
     try:
-        return _png(fits_preview_png(stored, form.plane_index(), form.stretch_name()))
+        return _png(
+            fits_preview_png(stored, form.plane_index(), form.stretch_name(), companion)
+        )
     except PreviewError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
 

@@ -90,7 +90,8 @@ class PreviewPlaneForm(forms.Form):
     """Which plane (from 0) of a FITS cube to preview, and on which stretch.
 
     The first plane when left out; the stretch is one zscale over the whole
-    cube ("cube", the default) or the plane's own ("plane").
+    cube ("cube", the default), the plane's own ("plane") or one over the
+    deep cutout and the slices cube together ("shared").
     """
 
     plane = forms.IntegerField(required=False, min_value=0)

@@ -17,7 +17,11 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import Count, F, Q
 
-from catalogue.browse.pagination import EXACT_COUNT_LIMIT, estimated_rows
+from catalogue.browse.pagination import (
+    ESTIMATE_SLACK,
+    EXACT_COUNT_LIMIT,
+    estimated_rows,
+)
 from catalogue.browse.querying import (
     CONE_SORT_KEY,
     SORT_PATHS,
@@ -79,6 +83,9 @@ class Listing:
             if filterset.is_valid()
             else Candidate.objects.none()
         )
+        # A rating filter's exact bound (count tables), which the planner
+        # cannot estimate; None without one.
+        self.count_at_most = filterset.count_at_most if filterset.is_valid() else None
         sort = clean_sort(params.get("sort"), cone=self.cone is not None)
         self.descending = sort.startswith("-")
         key = sort.lstrip("-")
@@ -151,9 +158,11 @@ class Listing:
     def position(self, current_id):
         """The `Position` of `current_id` in the list, or None if not in it.
 
-        Small lists (by the planner's estimate) are counted exactly, the
-        candidate's number and the total in one query; large ones report
-        both estimates, which cost no row reads.
+        Small lists (by the planner's estimate, or by a rating filter's
+        exact bound, which the planner cannot estimate) are counted exactly,
+        the candidate's number and the total in one query; large ones report
+        both estimates, which cost no row reads, the total capped at the
+        bound.
         """
         # One query says whether the candidate is listed and reads its key.
         in_list = self.candidates.filter(pk=current_id)
@@ -162,8 +171,12 @@ class Listing:
             return None
         value = values[0] if self.path else None
         before = self._before_q(value, current_id)
-        if connections[self.candidates.db].vendor == "postgresql":
+        at_most = self.count_at_most
+        small = at_most is not None and at_most <= EXACT_COUNT_LIMIT * ESTIMATE_SLACK
+        if connections[self.candidates.db].vendor == "postgresql" and not small:
             total = estimated_rows(self.candidates)
+            if at_most is not None:  # never above the count tables' bound
+                total = min(total, at_most)
             if total > EXACT_COUNT_LIMIT:
                 number = estimated_rows(self.candidates.filter(before)) + 1
                 return Position(min(number, total), total, estimated=True)

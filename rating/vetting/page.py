@@ -18,7 +18,7 @@ from catalogue.survey.pipeline_files import CANDIDATE_FILE_KINDS
 from rating.models import Rating, RatingHistory, Tag
 from rating.vetting.lightcurve import lightcurve_points, lightcurve_svg
 from rating.vetting.positions import candidate_positions
-from rating.vetting.previews import fits_plane_count, gif_frame_count
+from rating.vetting.previews import fits_plane_count, gif_frame_count, stretch_limits
 
 FIREFLY_TIMEOUT_MS = 4000
 MAX_KEYED_TAGS = 9
@@ -155,21 +155,50 @@ def _readable_count(count, stored):
         return None
 
 
+def _stretch_ranges(stored, companion):
+    """The preview's zscale limits (pixel units) that Firefly is asked for,
+    so both show a file alike: "cube" over the file's planes, "shared" over
+    it and its companion panel's file (when there is one). Unreadable
+    files give no range and Firefly computes its own zscale."""
+    ranges = {}
+    for name, files in (("cube", [stored]), ("shared", [stored, companion])):
+        if name == "shared" and companion is None:
+            continue
+        try:
+            limits = stretch_limits(files)
+        except (OSError, ValueError):  # unreadable: Firefly's own zscale
+            continue
+        if limits is not None:
+            ranges[name] = list(limits)
+    return ranges
+
+
 def image_panels(candidate, files):
-    """The deep cutout and slices cube panels: Firefly request + PNG preview."""
+    """The deep cutout and slices cube panels: Firefly request + PNG preview.
+
+    Each FITS panel's Firefly request carries `ranges`, the absolute zscale
+    limits its preview uses per stretch ("cube", and "shared" with the other
+    panel's file), so Firefly and the preview match and the two panels can
+    be shown on one stretch side by side.
+    """
     panels = []
-    for kind, key, title in (
+    kinds = (
         (CandidateFile.Kind.DEEPCUTOUT_FITS, "deep", "Deep cutout"),
         (CandidateFile.Kind.SLICES_FITS, "slices", "Slices cube"),
-    ):
+    )
+    for kind, key, title in kinds:
         stored = files.get(kind)
         panel = {"key": key, "title": title, "kind": kind, "file": stored}
         if stored:
+            (companion_kind,) = [other for other, *_ in kinds if other != kind]
+            companion = files.get(companion_kind)
             panel["preview_url"] = _preview_url(candidate, kind)
             panel["firefly"] = _firefly_request(
                 candidate, stored, f"{key}-{candidate.pk}", f"{candidate.name} {title}"
             )
+            panel["firefly"]["ranges"] = _stretch_ranges(stored, companion)
             panel["planes"] = _readable_count(fits_plane_count, stored)
+            panel["shares_stretch"] = companion is not None
         panels.append(panel)
     return panels
 

@@ -5,8 +5,11 @@ asked for, via `catalogue.survey.imaging`), enlarged by a whole factor so small
 cutouts are at least `PREVIEW_TARGET_PX` pixels wide. The planes of a cube
 share one zscale computed over all of them, so a flare stands out against
 the quiet planes and panels can be compared by eye; `stretch="plane"`
-scales each plane on its own instead. A slices GIF can be
-served frame by frame as PNGs for the page's frame player. Results are
+scales each plane on its own instead, and `stretch="shared"` uses one
+zscale over the deep cutout and the whole cube together, so the two panels
+side by side show the same flux as the same grey. Firefly is asked for the
+very limits the preview uses (`stretch_limits`), as an absolute range. A
+slices GIF can be served frame by frame as PNGs for the page's frame player. Results are
 cached under the file's sha256, so a replaced file never shows a stale
 preview.
 """
@@ -22,8 +25,9 @@ from catalogue.survey.imaging import png_bytes, zscale_limits
 
 PREVIEW_TARGET_PX = 256
 CACHE_SECONDS = 24 * 3600
-# "cube": one zscale over every plane (default); "plane": each on its own.
-STRETCHES = ("cube", "plane")
+# "cube": one zscale over every plane (default); "plane": each on its own;
+# "shared": one zscale over the file and its companion (cutout and cube).
+STRETCHES = ("cube", "plane", "shared")
 
 
 class PreviewError(ValueError):
@@ -61,14 +65,41 @@ def fits_plane_count(stored_file):
     return count
 
 
-def fits_preview_png(stored_file, plane=0, stretch="cube"):
+def stretch_limits(stored_files):
+    """The zscale (low, high) over every plane of every file in
+    `stored_files` together (cached), in the files' pixel unit; None when
+    they hold no finite pixel. One file gives its "cube" stretch; the deep
+    cutout and the slices cube give their "shared" stretch."""
+    # In a fixed order: zscale samples the pixels with a stride.
+    stored_files = sorted(
+        (stored for stored in stored_files if stored is not None),
+        key=lambda stored: stored.sha256,
+    )
+    key = "preview:zscale:" + ":".join(stored.sha256 for stored in stored_files)
+    limits = cache.get(key)
+    if limits is None:
+        pixels = np.concatenate(
+            [_image_cube(stored).ravel() for stored in stored_files]
+        )
+        found = zscale_limits(pixels)
+        limits = [float(found[0]), float(found[1])] if found is not None else []
+        cache.set(key, limits, CACHE_SECONDS)
+    return tuple(limits) or None
+
+
+def fits_preview_png(stored_file, plane=0, stretch="cube", companion=None):
     """PNG bytes of one zscaled plane of a stored FITS file (cached).
 
-    `stretch` is "cube" (the zscale of all planes together) or "plane".
+    `stretch` is "cube" (the zscale of all planes together), "plane" or
+    "shared" (the zscale of this file and `companion`, the candidate's other
+    FITS image, together; the cube's alone when there is no companion).
     """
     if stretch not in STRETCHES:
         raise PreviewError(f"stretch must be one of {', '.join(STRETCHES)}")
-    key = f"preview:fits:{stored_file.sha256}:{plane}:{stretch}"
+    if stretch == "shared" and companion is None:
+        stretch = "cube"
+    partner = f":{companion.sha256}" if stretch == "shared" else ""
+    key = f"preview:fits:{stored_file.sha256}:{plane}:{stretch}{partner}"
     data = cache.get(key)
     if data is None:
         cube = _image_cube(stored_file)
@@ -78,7 +109,14 @@ def fits_preview_png(stored_file, plane=0, stretch="cube"):
             )
         height, width = cube.shape[1:]
         factor = _scale(width, height)
-        limits = zscale_limits(cube) if stretch == "cube" else None
+        limits = None
+        if stretch == "cube":
+            limits = stretch_limits([stored_file])
+        elif stretch == "shared":
+            try:
+                limits = stretch_limits([stored_file, companion])
+            except (OSError, ValueError):  # an unreadable companion
+                limits = stretch_limits([stored_file])
         data = png_bytes(cube[plane], (width * factor, height * factor), limits)
         cache.set(key, data, CACHE_SECONDS)
     return data

@@ -34,7 +34,17 @@
     });
   });
 
-  /* ---- cube planes of the preview ---- */
+  /* ---- cube planes of the preview, and one stretch for both panels ---- */
+  var sharedStretch = $("[data-shared-stretch]");
+  function previewSrc(figure) {
+    var image = $("[data-preview]", figure);
+    var input = $("[data-plane-input]", figure);
+    var query = [];
+    if (input) { query.push("plane=" + input.value); }
+    if (sharedStretch && sharedStretch.checked) { query.push("stretch=shared"); }
+    var url = image.getAttribute("data-preview-url");
+    return query.length ? url + "?" + query.join("&") : url;
+  }
   $all("[data-viewer]").forEach(function (figure) {
     var control = $("[data-plane-control]", figure);
     var image = $("[data-preview]", figure);
@@ -44,10 +54,19 @@
     var total = Number(input.max) + 1;
     control.hidden = false;
     input.addEventListener("input", function () {
-      image.src = image.getAttribute("data-preview-url") + "?plane=" + input.value;
+      image.src = previewSrc(figure);
       label.textContent = (Number(input.value) + 1) + " / " + total;
     });
   });
+  if (sharedStretch) {
+    sharedStretch.closest("[data-shared-stretch-toggle]").hidden = false;
+    sharedStretch.addEventListener("change", function () {
+      $all("[data-viewer]").forEach(function (figure) {
+        if ($("[data-preview]", figure)) { $("[data-preview]", figure).src = previewSrc(figure); }
+      });
+      document.dispatchEvent(new CustomEvent("stretchchange"));
+    });
+  }
 
   /* ---- slices GIF player: frames served as PNGs ---- */
   var player = $("[data-gif-player]");

@@ -38,11 +38,26 @@
     }
   }, true);
 
-  window.onFireflyLoaded = function (firefly) {
-    if (settled) { return; }
-    settled = true;
-    window.clearTimeout(timer);
-    var zscale = firefly.util.image.RangeValues.makeRV({which: 91, algorithm: 44}).toJSON();
+  // The stretch the previews use: "cube" (each file's zscale over all its
+  // planes) or "shared" (one zscale over the deep cutout and the cube),
+  // chosen by the page's [data-shared-stretch] checkbox.
+  function stretchName() {
+    var box = document.querySelector("[data-shared-stretch]");
+    return box && box.checked ? "shared" : "cube";
+  }
+
+  // Firefly gets the very limits the preview uses, as an absolute linear
+  // range (90 = absolute, 44 = linear); with no limits known, its zscale.
+  function rangeValues(firefly, viewer, stretch) {
+    var limits = viewer.ranges && (viewer.ranges[stretch] || viewer.ranges.cube);
+    var make = firefly.util.image.RangeValues.makeRV;
+    if (!limits) { return make({which: 91, algorithm: 44}).toJSON(); }
+    return make({lowerWhich: 90, lowerValue: limits[0],
+                 upperWhich: 90, upperValue: limits[1], algorithm: 44}).toJSON();
+  }
+
+  function showAll(firefly) {
+    var stretch = stretchName();
     config.viewers.forEach(function (viewer) {
       var box = document.getElementById(viewer.div);
       if (!box) { return; }
@@ -51,10 +66,20 @@
       figure.querySelectorAll("[data-preview], [data-plane-control]").forEach(function (element) {
         element.hidden = true;
       });
-      var request = {plotId: viewer.plotId, Title: viewer.title, RangeValues: zscale};
+      var request = {plotId: viewer.plotId, Title: viewer.title,
+                     RangeValues: rangeValues(firefly, viewer, stretch)};
       if (viewer.url) { request.URL = viewer.url; } else { request.File = viewer.file; }
       firefly.showImage(viewer.div, request);
     });
+  }
+
+  window.onFireflyLoaded = function (firefly) {
+    if (settled) { return; }
+    settled = true;
+    window.clearTimeout(timer);
+    showAll(firefly);
+    // Showing a plot id again replaces it: the new stretch for both panels.
+    document.addEventListener("stretchchange", function () { showAll(firefly); });
     document.body.setAttribute("data-image-viewer", "firefly");
     setStatus("Firefly");
   };

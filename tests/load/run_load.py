@@ -39,7 +39,7 @@ LABELS = ("true", "false", "unsure")
 CATALOGUE_QUERIES = (
     "",
     "?sort=-peak_map",
-    "?peak_map_min=0.003&chi_square_sigma_min=2&sort=-chi_square_sigma",
+    "?peak_map_min=3&chi_square_sigma_min=2&sort=-chi_square_sigma",
     "?rating_status=unrated_by_me",
     "?beam_sep_deg_max=0.4&sort=name",
 )

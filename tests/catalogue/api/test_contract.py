@@ -77,6 +77,14 @@ def test_identifiers_carry_their_patterns(schema):
     )
 
 
+def test_the_schema_says_the_api_keeps_the_stored_units(schema):
+    """The catalogue page shows fluxes in mJy; the API, like the pipeline's
+    CSV and the exports, speaks Jy, and says so."""
+    description = schema["info"]["description"]
+    assert "fluxes in Jy" in description
+    assert "only the catalogue page shows and filters fluxes in mJy" in description
+
+
 def test_docs_page_lists_the_error_statuses(client, rater):
     client.force_login(rater)
 

@@ -1,13 +1,16 @@
 """The catalogue page in real Chromium: filter form, sorting, narrow screens."""
 
+import math
 import os
 
 import pytest
 from playwright.sync_api import expect
 
+from catalogue.browse.bounds import forget_column_bounds
+from catalogue.survey.models import Beam
 from tests.browser import launched_chromium
 from tests.catalogue.browse.listing_data import build_catalogue
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, CandidateFactory
 
 # Playwright's sync API runs an event loop; the live server's ORM calls are fine.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -62,7 +65,7 @@ def test_filter_form_builds_a_short_shareable_url_and_sorting_keeps_it(
 def test_range_slider_fills_the_number_input(logged_in):
     page = logged_in()
     page.click("summary:has-text('Column ranges')")
-    slider = page.locator(".range-slider[data-label=chi_square_sigma] input").first
+    slider = page.locator(".range-slider[data-column=chi_square_sigma] input").first
     slider.evaluate(
         "input => { input.value = 5; input.dispatchEvent(new Event('input')); }"
     )
@@ -91,3 +94,38 @@ def test_narrow_screen_folds_filters_and_scrolls_only_the_table(logged_in, tmp_p
     page.click("#filters > summary")
     expect(page.locator("#id_name")).to_be_visible()
     page.screenshot(path=str(tmp_path / "catalogue-400.png"), full_page=False)
+
+
+def test_a_flux_slider_is_logarithmic_and_fills_the_input_in_mjy(logged_in, tmp_path):
+    """Peak fluxes 1-500 mJy span more than two decades: the slider moves
+    along log10 of the mJy value the input takes, boundary row included."""
+    CandidateFactory(
+        beam=Beam.objects.first(), name="BRIGHT", peak_map=0.5, is_best_beam=True
+    )
+    forget_column_bounds()
+    page = logged_in()
+    page.reload()
+    page.click("summary:has-text('Column ranges')")
+    expect(page.locator("label[for=id_peak_map_min]")).to_have_text(
+        "Peak (mJy) log slider"
+    )
+    slider = page.locator(".range-slider[data-column=peak_map]")
+    assert slider.get_attribute("data-scale") == "log"
+    low, high = slider.locator("input").all()
+    assert float(low.get_attribute("min")) == pytest.approx(0.0)  # log10(1 mJy)
+    assert float(low.get_attribute("max")) == pytest.approx(math.log10(500))
+
+    low.evaluate(
+        "input => { input.value = 1; input.dispatchEvent(new Event('input')); }"
+    )
+    assert page.input_value("#id_peak_map_min") == "10"
+    page.fill("#id_peak_map_max", "100")
+    # log10(100 mJy), to the slider's step (a thousandth of its span)
+    assert float(high.input_value()) == pytest.approx(2.0, abs=0.003)
+    page.screenshot(path=str(tmp_path / "catalogue-log-slider.png"))
+
+    page.click(".filter-actions button[type=submit]")
+    page.wait_for_url("**peak_map_min=10**")
+    assert "peak_map_max=100" in page.url
+    # A1 (10 mJy, on the boundary), C1 (20) and B1 (50); not BRIGHT (500).
+    expect(page.locator("[data-result-count]")).to_contain_text("3 candidates")

@@ -361,3 +361,15 @@ def test_a_beam_outside_0_to_35_is_refused_before_any_row(alice_client, beam):
     )
     assert response.status_code == 400
     assert "beam" in response.content.decode()
+
+
+def test_a_flux_bound_typed_in_mjy_selects_jy_rows_and_says_its_unit(
+    alice_client, catalogue
+):
+    """The catalogue's flux filters take mJy (the table's unit); the export
+    holds Jy and its metadata names the unit the bound was typed in."""
+    _, body = export(alice_client, "ecsv", "peak_map_max=3&sort=name")
+    table = Table.read(io.BytesIO(body), format="ascii.ecsv")
+    assert list(table["name"]) == ["A2", "B2", "B3"]
+    assert max(table["peak_map"]) == 0.003
+    assert "peak_map_max=3 mJy" in table.meta["filters"]

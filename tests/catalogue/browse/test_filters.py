@@ -33,7 +33,7 @@ FILTER_CASES = [
     ("name=J22&best_beam=off", {"J2214-4500", "J2215-4501"}),
     ("chi_square_sigma_min=7", {"A1", "B1", "C2", "J2214-4500"}),
     ("chi_square_sigma_min=5&chi_square_sigma_max=8", {"A1", "A3", "B3", "J2214-4500"}),
-    ("peak_map_max=0.003", {"A2", "B2", "B3"}),
+    ("peak_map_max=3", {"A2", "B2", "B3"}),  # mJy
     ("md_deep_min=0", {"A1", "A3", "B1", "B3", "C1", "C3", "J2214-4500"}),
     ("md_deep_max=0.35&deep_num_min=1", {"A3", "B1", "C1"}),
     ("rating_status=rated", {"A1", "A2"}),

@@ -6,6 +6,9 @@ local HTTP server defines `window.firefly`, records `showImage` calls and
 calls `window.onFireflyLoaded`, as the real loader does.
 """
 
+import json
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +16,7 @@ from playwright.sync_api import expect
 
 from catalogue.survey.models import CandidateFile
 from rating.models import Rating, Tag
+from rating.vetting.previews import stretch_limits
 from tests.browser import launched_chromium
 from tests.factories import BeamFactory, CandidateFactory, TagFactory
 from tests.standins import StandInHandler, serve_in_thread
@@ -25,9 +29,7 @@ window.fireflyRangeRequests = [];
 window.firefly = {
   util: {image: {RangeValues: {makeRV: function (options) {
     window.fireflyRangeRequests.push(options);
-    return {toJSON: function () {
-      return "zscale:which=" + options.which + ",algorithm=" + options.algorithm;
-    }};
+    return {toJSON: function () { return "rv:" + JSON.stringify(options); }};
   }}}},
   showImage: function (divId, request) {
     var div = document.getElementById(divId);
@@ -90,9 +92,24 @@ def open_candidate(page, live_server, candidate, query=""):
     return url
 
 
-def test_firefly_is_asked_for_the_stored_files_with_zscale(
+def absolute_range(limits):
+    """The makeRV options of the absolute linear range `limits`."""
+    low, high = limits
+    return {
+        "lowerWhich": 90,
+        "lowerValue": low,
+        "upperWhich": 90,
+        "upperValue": high,
+        "algorithm": 44,
+    }
+
+
+def test_firefly_is_asked_for_the_stored_files_on_the_previews_stretch(
     browser_page, live_server, demo_candidate, settings, firefly_stand_in
 ):
+    """Firefly is a stand-in here (none runs on this machine): the test checks
+    the requests the page sends it, which carry the previews' zscale limits
+    as an absolute range, and the shared stretch once it is chosen."""
     settings.FIREFLY_URL = firefly_stand_in + "/firefly"
     open_candidate(browser_page, live_server, demo_candidate)
     browser_page.wait_for_function(
@@ -103,21 +120,63 @@ def test_firefly_is_asked_for_the_stored_files_with_zscale(
     ranges = browser_page.evaluate("window.fireflyRangeRequests")
     deep = demo_candidate.files.get(kind=CandidateFile.Kind.DEEPCUTOUT_FITS)
     cube = demo_candidate.files.get(kind=CandidateFile.Kind.SLICES_FITS)
+    cube_stretches = [stretch_limits([deep]), stretch_limits([cube])]
 
-    assert ranges == [{"which": 91, "algorithm": 44}]
+    assert ranges == [absolute_range(limits) for limits in cube_stretches]
     assert [call["request"]["File"] for call in calls] == [
         f"/external/{deep.file.name}",
         f"/external/{cube.file.name}",
     ]
-    for call in calls:
+    for call, options in zip(calls, ranges, strict=True):
         assert call["visible"]
-        assert call["request"]["RangeValues"] == "zscale:which=91,algorithm=44"
+        assert call["request"]["RangeValues"] == "rv:" + json.dumps(
+            options, separators=(",", ":")
+        )
         assert call["request"]["plotId"] in call["div"]
         assert "MultiImageIdx" not in call["request"]  # whole cube: frame navigation
     expect(browser_page.locator("[data-viewer=deep] [data-preview]")).to_be_hidden()
     expect(
         browser_page.locator("[data-viewer=deep] [data-viewer-status]")
     ).to_have_text("Firefly")
+
+    browser_page.check("[data-shared-stretch]")
+    browser_page.wait_for_function("window.fireflyCalls.length == 4")
+    shared = absolute_range(stretch_limits([deep, cube]))
+    again = browser_page.evaluate("window.fireflyCalls.slice(2)")
+    assert [call["request"]["plotId"] for call in again] == [
+        call["request"]["plotId"] for call in calls
+    ]
+    assert browser_page.evaluate("window.fireflyRangeRequests.slice(2)") == [
+        shared,
+        shared,
+    ]
+
+
+def test_without_firefly_both_previews_can_share_one_stretch(
+    browser_page, live_server, demo_candidate, tmp_path
+):
+    open_candidate(browser_page, live_server, demo_candidate)
+    toggle = browser_page.locator("[data-shared-stretch]")
+    expect(toggle).to_be_visible()
+    browser_page.locator("[data-viewer=slices] [data-plane-input]").fill("2")
+
+    toggle.check()
+
+    deep = browser_page.locator("[data-viewer=deep] img[data-preview]")
+    slices = browser_page.locator("[data-viewer=slices] img[data-preview]")
+    expect(deep).to_have_attribute(
+        "src", re.compile(r"deepcutout_fits\.png\?stretch=shared$")
+    )
+    expect(slices).to_have_attribute(
+        "src", re.compile(r"slices_fits\.png\?plane=2&stretch=shared$")
+    )
+    for image in (deep, slices):  # the shared-stretch PNGs have loaded
+        assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") == 256
+    browser_page.locator("#images-heading").locator("..").screenshot(
+        path=str(tmp_path / "candidate-shared-stretch.png")
+    )
+    toggle.uncheck()
+    expect(slices).to_have_attribute("src", re.compile(r"slices_fits\.png\?plane=2$"))
 
 
 def test_without_firefly_the_zscale_preview_is_shown(

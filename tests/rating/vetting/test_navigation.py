@@ -182,3 +182,20 @@ def test_position_of_a_candidate_outside_its_list_says_so(rater_client, varied):
     assert (
         answer["list_url"] == reverse("catalogue:list") + "?rating_status=rated_by_me"
     )
+
+
+def test_a_rating_filtered_position_is_counted_from_its_bound_not_estimated(
+    varied, rater, monkeypatch
+):
+    """The planner cannot estimate the rating filters: a list they bound to a
+    few rows is counted exactly, however low the estimate threshold."""
+    monkeypatch.setattr("rating.vetting.navigation.EXACT_COUNT_LIMIT", 1)
+    for candidate in varied[:3]:
+        save_rating(candidate, rater, Label.TRUE)
+    params = QueryDict("rating_status=rated_by_me&best_beam=off&sort=-id")
+    listing = Listing(params, rater)
+    assert listing.count_at_most == 3
+
+    position = listing.position(varied[0].pk)
+
+    assert (position.number, position.total, position.estimated) == (3, 3, False)

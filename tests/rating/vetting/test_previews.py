@@ -97,6 +97,40 @@ def test_a_flare_stands_out_on_the_shared_stretch(db, tmp_path):
     assert abs(mean_level(2, "plane") - mean_level(0, "plane")) < 40
 
 
+def test_the_shared_stretch_is_one_zscale_over_the_cutout_and_the_cube(
+    rater_client, demo_candidate
+):
+    """`?stretch=shared`: both panels on the zscale of all their pixels
+    together, so the same flux is the same grey side by side."""
+    deep = stored_data(demo_candidate, CandidateFile.Kind.DEEPCUTOUT_FITS)
+    cube = stored_data(demo_candidate, CandidateFile.Kind.SLICES_FITS)
+    files = [
+        demo_candidate.files.get(kind=kind)
+        for kind in ("deepcutout_fits", "slices_fits")
+    ]
+    # The files in the order the server takes them (zscale samples with a stride).
+    by_sha = sorted(zip(files, (deep, cube)), key=lambda pair: pair[0].sha256)
+    shared = zscale_limits(np.concatenate([data.ravel() for _, data in by_sha]))
+    assert not np.allclose(shared, zscale_limits(deep))  # a different stretch
+
+    deep_png = preview(
+        rater_client, demo_candidate, "deepcutout_fits", "?stretch=shared"
+    )
+    plane_png = preview(
+        rater_client, demo_candidate, "slices_fits", "?plane=1&stretch=shared"
+    )
+
+    assert deep_png.status_code == plane_png.status_code == 200
+    assert np.array_equal(
+        np.asarray(Image.open(io.BytesIO(deep_png.content)))[::8, ::8],
+        np.flipud(zscale_to_uint8(deep, shared)),
+    )
+    assert np.array_equal(
+        np.asarray(Image.open(io.BytesIO(plane_png.content)))[::16, ::16],
+        np.flipud(zscale_to_uint8(cube[1], shared)),
+    )
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -131,3 +165,32 @@ def test_gif_frames_are_served_as_pngs(rater_client, demo_candidate):
     assert len({f.content for f in frames}) == 4
     beyond = rater_client.get(reverse("rating:gif_frame", args=[demo_candidate.pk, 4]))
     assert beyond.status_code == 400
+
+
+def test_a_shared_stretch_with_an_unreadable_companion_keeps_the_cube_stretch(
+    db, tmp_path
+):
+    from rating.vetting.previews import fits_preview_png
+
+    cube = np.random.default_rng(5).normal(0.0, 1e-4, size=(3, 8, 8))
+    path = tmp_path / "cube.fits"
+    fits.PrimaryHDU(cube).writeto(path)
+
+    def stored(sha, file_path):
+        class Stored:
+            sha256 = sha
+            filename = file_path.name
+
+            class file:
+                @staticmethod
+                def open(mode):
+                    return file_path.open(mode)
+
+        return Stored
+
+    readable = stored("cube-sha", path)
+    missing = stored("missing-sha", tmp_path / "gone.fits")
+
+    shared = fits_preview_png(readable, 1, "shared", companion=missing)
+
+    assert shared == fits_preview_png(readable, 1, "cube")
