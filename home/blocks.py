@@ -65,7 +65,8 @@ class CatalogueLinkBlock(blocks.StructBlock):
         required=False,
         help_text=(
             "Catalogue filters as a query string, as in the catalogue's address "
-            "bar after '?', e.g. name=J2214&peak_map_min=0.005"
+            "bar after '?', e.g. name=J2214&peak_map_min=5 (fluxes in mJy, "
+            "as the catalogue shows them)"
         ),
     )
     description = blocks.CharBlock(required=False)
