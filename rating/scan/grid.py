@@ -1,0 +1,246 @@
+"""The scanning grid: the catalogue list's current filters and sort as cards.
+
+`scan_candidates` is the one place that decides which candidates the grid
+walks (today: the catalogue list itself; a "needs ratings" mode narrows it
+there). Pages are keyset seeks after the last card shown
+(`Listing.rows_after`), never OFFSET, so "load more" costs the same at any
+depth and keeps its place when ratings change the list.
+
+A page costs a fixed number of queries whatever it shows: the cards with
+their beam, observation, project and light curve (one to three seek steps,
+plus the sort key of the card it follows), their stored files, my ratings,
+the trigger-kept label counts and the tag keys of their projects.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.urls import reverse
+
+from catalogue.browse.querying import CONE_SORT_KEY
+from catalogue.survey.columns import COLUMNS_BY_NAME
+from catalogue.survey.models import CandidateFile
+from rating.consensus import consensus_of_label_counts
+from rating.models import CandidateLabelCount, Label, Rating
+
+PAGE_SIZE = 48
+SPARK_WIDTH, SPARK_HEIGHT = 160, 36  # px of the sparkline's viewBox
+SPARK_PAD = 2  # px kept free around the line
+# (column, short label) always shown on a card; the sort column joins them.
+KEY_STATISTICS = (
+    ("chi_square_sigma", "χ² σ"),
+    ("peak_map_sigma", "peak σ"),
+    ("peak_map", "peak"),
+)
+LABEL_NAMES = dict(Label.choices)
+
+
+def scan_candidates(listing, user):
+    """The candidates the grid shows for `user`, unordered: the list's own.
+
+    The grid's order and seek come from `listing`; a mode that serves only
+    some of the list (e.g. candidates that still need ratings) filters here.
+    """
+    return listing.candidates
+
+
+def _card_rows(candidates):
+    """`candidates` with what a card reads besides ratings (joined rows)."""
+    return candidates.select_related("lightcurve")
+
+
+@dataclass
+class Card:
+    """One candidate of the grid, ready for the template."""
+
+    candidate: object
+    url: str
+    statistics: list
+    sparkline: str
+    deep_preview: str | None
+    peak_preview: str | None
+    my_label: str | None = None
+    my_tag: str | None = None
+    n_ratings: int = 0
+    consensus: str | None = None
+    agreement: float | None = None
+
+    @property
+    def my_label_text(self):
+        return LABEL_NAMES.get(self.my_label, "")
+
+    @property
+    def consensus_text(self):
+        return LABEL_NAMES.get(self.consensus, "")
+
+
+@dataclass
+class GridPage:
+    """The cards of one page and the id to continue after (None at the end)."""
+
+    cards: list
+    next_after: int | None
+
+
+def sparkline_points(lightcurve):
+    """SVG polyline points ("x,y x,y …", px) of the peak flux against time,
+    scaled to fill the sparkline box; "" with fewer than two finite points."""
+    if lightcurve is None:
+        return ""
+    pairs = [
+        (t, f)
+        for t, f in zip(lightcurve.times_mjd, lightcurve.peak_flux_jy)
+        if isinstance(t, int | float)
+        and isinstance(f, int | float)
+        and t == t
+        and f == f
+        and abs(t) != float("inf")
+        and abs(f) != float("inf")
+    ]
+    if len(pairs) < 2:
+        return ""
+    pairs.sort()
+    t0, t1 = pairs[0][0], pairs[-1][0]
+    low = min(f for _, f in pairs)
+    high = max(f for _, f in pairs)
+    span_t = (t1 - t0) or 1.0
+    span_f = (high - low) or 1.0
+    width = SPARK_WIDTH - 2 * SPARK_PAD
+    height = SPARK_HEIGHT - 2 * SPARK_PAD
+    return " ".join(
+        f"{SPARK_PAD + width * (t - t0) / span_t:.1f},"
+        f"{SPARK_PAD + height * (1 - (f - low) / span_f):.1f}"
+        for t, f in pairs
+    )
+
+
+def _statistic(name, label, candidate):
+    """(label, text, unit) of a column on a card; Jy shown as mJy."""
+    if name == CONE_SORT_KEY:
+        value = getattr(candidate, name, None)
+        return (
+            "sep.",
+            "—" if value is None else f"{value:.3g}",
+            "arcsec",
+        )
+    column = COLUMNS_BY_NAME[name]
+    value = getattr(candidate, name)
+    unit = "mJy" if column.unit == "Jy" else column.unit
+    if value is None:
+        return (label, "—", unit)
+    if isinstance(value, str):
+        return (label, value or "—", unit)
+    if column.unit == "Jy":
+        value *= 1e3
+    text = str(value) if isinstance(value, int) else f"{value:.3g}"
+    return (label, text, unit)
+
+
+def _statistics_names(sort_path):
+    names = [(name, label) for name, label in KEY_STATISTICS]
+    shown = {name for name, _ in names}
+    if sort_path and sort_path not in shown:
+        if sort_path == CONE_SORT_KEY or sort_path in COLUMNS_BY_NAME:
+            names.append((sort_path, sort_path.replace("_", " ")))
+    return names
+
+
+def _preview_urls(candidate):
+    kinds = {f.kind for f in candidate.files.all()}
+    deep = (
+        reverse(
+            "rating:preview", args=[candidate.pk, CandidateFile.Kind.DEEPCUTOUT_FITS]
+        )
+        if CandidateFile.Kind.DEEPCUTOUT_FITS in kinds
+        else None
+    )
+    peak = (
+        reverse("scan:peak_preview", args=[candidate.pk])
+        if CandidateFile.Kind.SLICES_FITS in kinds
+        else None
+    )
+    return deep, peak
+
+
+def _lightcurve(candidate):
+    try:
+        return candidate.lightcurve
+    except type(candidate).lightcurve.RelatedObjectDoesNotExist:
+        return None
+
+
+def grid_page(listing, user, querystring, after_id=None, size=PAGE_SIZE):
+    """The `GridPage` of up to `size` cards, first of the list or after
+    `after_id`; `querystring` (the list's filters and sort) rides on each
+    card's link to the candidate page."""
+    candidates = _card_rows(scan_candidates(listing, user))
+    if after_id is None:
+        rows = listing.leading_rows(size + 1, candidates)
+    else:
+        rows = listing.rows_after(after_id, size + 1, candidates)
+    more = len(rows) > size
+    rows = rows[:size]
+    _prefetch_files(rows)
+    names = _statistics_names(listing.path)
+    suffix = f"?{querystring}" if querystring else ""
+    cards = []
+    for candidate in rows:
+        deep, peak = _preview_urls(candidate)
+        cards.append(
+            Card(
+                candidate=candidate,
+                url=reverse("rating:candidate", args=[candidate.pk]) + suffix,
+                statistics=[_statistic(n, label, candidate) for n, label in names],
+                sparkline=sparkline_points(_lightcurve(candidate)),
+                deep_preview=deep,
+                peak_preview=peak,
+            )
+        )
+    fill_rating_state(cards, user)
+    return GridPage(cards=cards, next_after=rows[-1].pk if more else None)
+
+
+def _prefetch_files(rows):
+    """Stored-file kinds of all the cards in one query (after the seek, whose
+    steps would otherwise prefetch once each)."""
+    prefetch_related_objects(
+        rows,
+        Prefetch(
+            "files", queryset=CandidateFile.objects.only("id", "candidate", "kind")
+        ),
+    )
+
+
+def rating_states(user, candidate_ids):
+    """{candidate id: {my_label, my_tag, n_ratings, consensus, agreement}}
+    in two queries (my ratings; the trigger-kept label counts)."""
+    mine = {
+        rating.candidate_id: rating
+        for rating in Rating.objects.filter(
+            user=user, candidate_id__in=candidate_ids
+        ).select_related("tag")
+    }
+    counts = {
+        row["candidate"]: row
+        for row in consensus_of_label_counts(
+            CandidateLabelCount.objects.filter(candidate_id__in=candidate_ids)
+        )
+    }
+    states = {}
+    for pk in candidate_ids:
+        rating, count = mine.get(pk), counts.get(pk)
+        states[pk] = {
+            "my_label": rating.label if rating else None,
+            "my_tag": rating.tag.name if rating and rating.tag else None,
+            "n_ratings": count["n_raters"] if count else 0,
+            "consensus": count["consensus"] if count else None,
+            "agreement": count["agreement"] if count else None,
+        }
+    return states
+
+
+def fill_rating_state(cards, user):
+    states = rating_states(user, [card.candidate.pk for card in cards])
+    for card in cards:
+        for name, value in states[card.candidate.pk].items():
+            setattr(card, name, value)
