@@ -28,9 +28,9 @@ SPARK_WIDTH, SPARK_HEIGHT = 160, 36  # px of the sparkline's viewBox
 SPARK_PAD = 2  # px kept free around the line
 # (column, short label) always shown on a card; the sort column joins them.
 KEY_STATISTICS = (
-    ("chi_square_sigma", "χ² σ"),
-    ("peak_map_sigma", "peak σ"),
-    ("peak_map", "peak"),
+    ("chi_square_sigma", "χ²"),
+    ("peak_map_sigma", "peak"),
+    ("peak_map", "flux"),
 )
 LABEL_NAMES = dict(Label.choices)
 
