@@ -58,8 +58,16 @@ def project_tag_keys():
     return chosen, default_keyed_tags()
 
 
-def keyed_tags(project_id):
-    """{key: Tag} of one project's number keys, in key order."""
+def keyed_tags(project_id, tags=None):
+    """{key: Tag} of one project's number keys, in key order.
+
+    `tags`, every tag by id when the caller has read them already, saves
+    the default order its query.
+    """
     rows = ProjectTagKey.objects.filter(project_id=project_id).select_related("tag")
     chosen = {row.key: row.tag for row in rows.order_by("key")}
-    return chosen or default_keyed_tags()
+    if chosen:
+        return chosen
+    if tags is not None:
+        return dict(zip(KEYS, sorted(tags, key=lambda tag: tag.pk)))
+    return default_keyed_tags()

@@ -287,7 +287,7 @@
     });
   }
 
-  /* ---- keyboard: t f u, 1–9 (0 clears), s save, n rate & next / skip, ? help ---- */
+  /* ---- keyboard: t f u, 1–9 (project order, 0 clears), s save, n rate & next / skip, ? help ---- */
   var help = $("#key-help");
   var showHelp = function (visible) { if (help) { help.hidden = !visible; } };
   $all("[data-help-open]").forEach(function (button) {
@@ -317,9 +317,10 @@
       var radio = $("input[name=label][value=" + labelKeys[key] + "]", ratingForm);
       if (radio) { radio.checked = true; event.preventDefault(); }
     } else if (/^[0-9]$/.test(key) && tagSelect) {
-      var index = Number(key);
-      if (index < tagSelect.options.length && index <= 9) {
-        tagSelect.selectedIndex = index;
+      // The project's key order: each keyed option says its key; 0 clears.
+      var option = key === "0" ? tagSelect.options[0] : $("option[data-key='" + key + "']", tagSelect);
+      if (option) {
+        tagSelect.value = option.value;
         event.preventDefault();
       }
     } else if (key === "s") {
