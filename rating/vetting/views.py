@@ -109,7 +109,9 @@ def rate(request, pk):
     next_id = next_unrated_id(filter_params(request.GET), request.user, candidate.pk)
     if next_id is None:
         return redirect(_with_filters(reverse("rating:rate_next"), querystring))
-    messages.success(request, f"Rating of {candidate.name} saved.")
+    # The page script, which prefetched the next page, shows the message there.
+    if request.POST.get("message") != "next-page":
+        messages.success(request, f"Rating of {candidate.name} saved.")
     return redirect(candidate_url(next_id, querystring))
 
 

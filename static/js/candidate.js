@@ -336,3 +336,55 @@
     }
   });
 }());
+
+/* ---- prefetch what `n` opens next, so the next candidate paints at once ----
+ * Once the page is idle, the browser prefetches my next unrated candidate's
+ * page (the target of `n` and of "Rate & next"). A prefetched page was made
+ * before this rating is saved, so it cannot carry the "saved" message: the
+ * form then asks the server for none, and the next page shows it instead.
+ */
+(function () {
+  "use strict";
+  var form = document.getElementById("rating-form");
+  if (!form || !document.createElement("link").relList.supports("prefetch")) { return; }
+  var NOTE_KEY = "portal:saved-note";
+  var note = window.sessionStorage.getItem(NOTE_KEY);
+  if (note) {
+    window.sessionStorage.removeItem(NOTE_KEY);
+    var list = document.querySelector(".messages");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "messages";
+      var main = document.getElementById("main");
+      main.insertBefore(list, main.firstChild);
+    }
+    var item = document.createElement("li");
+    item.className = "message message-success";
+    item.textContent = note;
+    list.appendChild(item);
+  }
+  var prefetch = function () {
+    var link = document.createElement("link");
+    link.rel = "prefetch";
+    link.href = form.getAttribute("data-skip-url");
+    document.head.appendChild(link);
+    var quiet = document.createElement("input");
+    quiet.type = "hidden";
+    quiet.name = "message";
+    quiet.value = "next-page";
+    form.appendChild(quiet);
+    form.addEventListener("submit", function (event) {
+      var action = event.submitter && event.submitter.value;
+      if (action === "next") {
+        window.sessionStorage.setItem(NOTE_KEY, "Rating of " + form.getAttribute("data-candidate-name") + " saved.");
+      } else {
+        quiet.remove();  // "Save" stays on this page, which shows the message
+      }
+    });
+  };
+  if (window.requestIdleCallback) {
+    window.requestIdleCallback(prefetch, {timeout: 1500});
+  } else {
+    window.setTimeout(prefetch, 300);
+  }
+}());
