@@ -43,7 +43,11 @@ PAINT_AFTER_KEYDOWN = """
 () => {
   const paint = performance.getEntriesByName("first-contentful-paint")[0];
   const pressed = Number(sessionStorage.getItem("timing:keydown"));
-  return paint ? performance.timeOrigin + paint.startTime - pressed : null;
+  const navigation = performance.getEntriesByType("navigation")[0];
+  return {
+    ms: paint ? performance.timeOrigin + paint.startTime - pressed : null,
+    fromPrefetch: navigation.transferSize === 0,
+  };
 }
 """
 WATCH_GRID_FOCUS = """
@@ -165,7 +169,10 @@ def main():
     report = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "load_average": os.getloadavg(),
-        "candidate_page_next_painted": summary(candidate),
+        "candidate_page_next_painted": {
+            **summary([t["ms"] for t in candidate]),
+            "served_from_prefetch": sum(t["fromPrefetch"] for t in candidate),
+        },
         "grid_next_card_painted": summary(grid),
     }
     out.write_text(json.dumps(report, indent=2))
