@@ -48,10 +48,10 @@ def test_a_rater_labels_twenty_cards_with_the_keyboard(
     beam = BeamFactory()
     listed = CandidateFactory.create_batch(24, beam=beam)
     page = grid_page
-    project = beam.observation.project.slug
-    page.goto(f"{live_server.url}{reverse('scan:grid')}?project={project}&sort=id")
     tag = TagFactory(name="Flaring star (key 1)")
     ProjectTagKey.objects.create(project=beam.observation.project, key=1, tag=tag)
+    project = beam.observation.project.slug
+    page.goto(f"{live_server.url}{reverse('scan:grid')}?project={project}&sort=id")
     expect(card(page, listed[0])).to_have_class("scan-card scan-card--focus")
 
     # Cards 0–13 one by one: t, f, u in turn; card 2 also gets tag key 1.
