@@ -162,3 +162,21 @@ def test_sparkline_scales_the_light_curve_into_its_box():
 
     assert sparkline_points(Lightcurve()) == "2.0,34.0 80.0,2.0 158.0,18.0"
     assert sparkline_points(None) == ""
+
+
+def test_a_cone_search_is_scanned_nearest_first_across_pages(rater_client, db):
+    beam = BeamFactory()
+    # 50 candidates 1–50 arcsec north of the cone centre, made in shuffled order.
+    offsets = [(i * 17) % 50 + 1 for i in range(50)]
+    made = {
+        offset: CandidateFactory(beam=beam, ra=333.6, dec=-45.2 + offset / 3600)
+        for offset in offsets
+    }
+    query = "?cone_ra=333.6&cone_dec=-45.2&cone_radius=1&cone_unit=arcmin"
+    first = rater_client.get(grid_url(query))
+    nearest = [made[offset].pk for offset in sorted(made)]
+    assert card_ids(first) == nearest[:48]
+    assert first.context["page"].cards[0].statistics[-1] == ("sep.", "1", "arcsec")
+    after = first.context["page"].next_after
+    more = rater_client.get(grid_url(f"{query}&after={after}"))
+    assert card_ids(more) == nearest[48:]
