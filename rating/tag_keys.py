@@ -58,6 +58,19 @@ def project_tag_keys():
     return chosen, default_keyed_tags()
 
 
+def tag_key_table():
+    """{"default": [(key, tag id, name)], project id: [...]} of every project
+    with its own order: plain data for the cached reference lists (the rating
+    app registers it as "tag_keys", forgotten when a tag or a key changes)."""
+    chosen, default = project_tag_keys()
+    table = {"default": [(key, tag.pk, tag.name) for key, tag in default.items()]}
+    for project_id, keys in chosen.items():
+        table[project_id] = [
+            (key, tag.pk, tag.name) for key, tag in sorted(keys.items())
+        ]
+    return table
+
+
 def keyed_tags(project_id, tags=None):
     """{key: Tag} of one project's number keys, in key order.
 

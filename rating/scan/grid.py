@@ -7,19 +7,19 @@ there). Pages are keyset seeks after the last card shown
 depth and keeps its place when ratings change the list.
 
 A page costs a fixed number of queries whatever it shows: the cards with
-their beam, observation, project and light curve (one to three seek steps,
-plus the sort key of the card it follows), their stored files, my ratings,
-the trigger-kept label counts and the tag keys of their projects.
+their beam, observation, project, light curve, my rating and which previews
+exist (one to three seek steps, plus the sort key of the card it follows),
+then the trigger-kept label counts of the cards.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 
 from catalogue.browse.querying import CONE_SORT_KEY
 from catalogue.survey.columns import COLUMNS_BY_NAME
-from catalogue.survey.models import CandidateFile
+from catalogue.survey.models import Candidate, CandidateFile
 from rating.consensus import consensus_of_label_counts
 from rating.models import CandidateLabelCount, Label, Rating
 
@@ -56,13 +56,31 @@ CARD_FIELDS = (
 )
 
 
-def _card_rows(candidates, sort_path):
-    """`candidates` with only what a card reads besides ratings (joined rows):
-    building 48 full candidates (about 40 columns with their relations) is
-    most of a page's time otherwise."""
+def annotate_my_rating(candidates, user):
+    """Add `my_label` and `my_tag` (tag name), None where I have not rated."""
+    mine = Rating.objects.filter(candidate=OuterRef("pk"), user=user)
+    return candidates.annotate(
+        my_label=Subquery(mine.values("label")[:1]),
+        my_tag=Subquery(mine.values("tag__name")[:1]),
+    )
+
+
+def _stored(kind):
+    return Exists(CandidateFile.objects.filter(candidate=OuterRef("pk"), kind=kind))
+
+
+def _card_rows(candidates, sort_path, user):
+    """`candidates` with only what a card reads but the team's counts, in the
+    same query: joined rows, my rating and which previews exist. Building 48
+    full candidates (about 40 columns with their relations) was most of a
+    page's time; each further query costs a round trip."""
     statistics = [name for name, _ in _statistics_names(sort_path)]
     fields = [*CARD_FIELDS, *(n for n in statistics if n != CONE_SORT_KEY)]
-    return candidates.select_related("lightcurve").only(*fields)
+    rows = candidates.select_related("lightcurve").only(*fields)
+    return annotate_my_rating(rows, user).annotate(
+        has_deep_cutout=_stored(CandidateFile.Kind.DEEPCUTOUT_FITS),
+        has_slices_cube=_stored(CandidateFile.Kind.SLICES_FITS),
+    )
 
 
 @dataclass
@@ -172,11 +190,8 @@ def url_maker(name, *args):
 
 
 def _preview_urls(candidate, deep_url, peak_url):
-    kinds = {f.kind for f in candidate.files.all()}
-    deep = (
-        deep_url(candidate.pk) if CandidateFile.Kind.DEEPCUTOUT_FITS in kinds else None
-    )
-    peak = peak_url(candidate.pk) if CandidateFile.Kind.SLICES_FITS in kinds else None
+    deep = deep_url(candidate.pk) if candidate.has_deep_cutout else None
+    peak = peak_url(candidate.pk) if candidate.has_slices_cube else None
     return deep, peak
 
 
@@ -191,14 +206,13 @@ def grid_page(listing, user, querystring, after_id=None, size=PAGE_SIZE):
     """The `GridPage` of up to `size` cards, first of the list or after
     `after_id`; `querystring` (the list's filters and sort) rides on each
     card's link to the candidate page."""
-    candidates = _card_rows(scan_candidates(listing, user), listing.path)
+    candidates = _card_rows(scan_candidates(listing, user), listing.path, user)
     if after_id is None:
         rows = listing.leading_rows(size + 1, candidates)
     else:
         rows = listing.rows_after(after_id, size + 1, candidates)
     more = len(rows) > size
     rows = rows[:size]
-    _prefetch_files(rows)
     names = _statistics_names(listing.path)
     suffix = f"?{querystring}" if querystring else ""
     candidate_url = url_maker("rating:candidate")
@@ -221,26 +235,9 @@ def grid_page(listing, user, querystring, after_id=None, size=PAGE_SIZE):
     return GridPage(cards=cards, next_after=rows[-1].pk if more else None)
 
 
-def _prefetch_files(rows):
-    """Stored-file kinds of all the cards in one query (after the seek, whose
-    steps would otherwise prefetch once each)."""
-    prefetch_related_objects(
-        rows,
-        Prefetch(
-            "files", queryset=CandidateFile.objects.only("id", "candidate", "kind")
-        ),
-    )
-
-
-def rating_states(user, candidate_ids):
-    """{candidate id: {my_label, my_tag, n_ratings, consensus, agreement}}
-    in two queries (my ratings; the trigger-kept label counts)."""
-    mine = {
-        rating.candidate_id: rating
-        for rating in Rating.objects.filter(
-            user=user, candidate_id__in=candidate_ids
-        ).select_related("tag")
-    }
+def team_states(candidate_ids):
+    """{candidate id: {n_ratings, consensus, agreement}} from the trigger-kept
+    label counts, in one query."""
     counts = {
         row["candidate"]: row
         for row in consensus_of_label_counts(
@@ -249,10 +246,8 @@ def rating_states(user, candidate_ids):
     }
     states = {}
     for pk in candidate_ids:
-        rating, count = mine.get(pk), counts.get(pk)
+        count = counts.get(pk)
         states[pk] = {
-            "my_label": rating.label if rating else None,
-            "my_tag": rating.tag.name if rating and rating.tag else None,
             "n_ratings": count["n_raters"] if count else 0,
             "consensus": count["consensus"] if count else None,
             "agreement": count["agreement"] if count else None,
@@ -260,8 +255,21 @@ def rating_states(user, candidate_ids):
     return states
 
 
+def rating_states(user, candidate_ids):
+    """{candidate id: {my_label, my_tag, n_ratings, consensus, agreement}}
+    of the cards the JSON actions changed, in two queries."""
+    mine = annotate_my_rating(Candidate.objects.filter(pk__in=candidate_ids), user)
+    states = team_states(candidate_ids)
+    for pk, label, tag in mine.values_list("pk", "my_label", "my_tag"):
+        states[pk].update(my_label=label, my_tag=tag)
+    return states
+
+
 def fill_rating_state(cards, user):
-    states = rating_states(user, [card.candidate.pk for card in cards])
+    """The team's counts on each card (my rating came with the card)."""
+    states = team_states([card.candidate.pk for card in cards])
     for card in cards:
+        card.my_label = card.candidate.my_label
+        card.my_tag = card.candidate.my_tag
         for name, value in states[card.candidate.pk].items():
             setattr(card, name, value)

@@ -20,10 +20,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from catalogue.browse.query_params import query_without
+from catalogue.browse.reference_lists import reference_lists
 from catalogue.survey.models import CandidateFile
 from rating.scan import actions
 from rating.scan.grid import SPARK_HEIGHT, SPARK_WIDTH, grid_page, rating_states
-from rating.tag_keys import project_tag_keys
 from rating.vetting.file_views import PRIVATE_CACHE
 from rating.vetting.navigation import Listing, filter_params
 from rating.vetting.page import candidate_queryset, stored_files
@@ -66,20 +66,17 @@ def _page(request):
     return page, querystring
 
 
-def _key_map(keys):
-    return {str(key): {"id": tag.pk, "name": tag.name} for key, tag in keys.items()}
-
-
 @login_required
 @require_GET
 def grid(request):
     page, querystring = _page(request)
-    per_project, default = project_tag_keys()
+    # Cached with the catalogue's reference lists: no query on most pages.
+    table = reference_lists()["tag_keys"]
     projects = {card.candidate.observation.project for card in page.cards}
     tag_key_rows = [
         {
             "project": project,
-            "keys": list(per_project.get(project.pk, default).items()),
+            "keys": table.get(project.pk, table["default"]),
         }
         for project in sorted(projects, key=lambda project: project.slug)
     ]
@@ -96,8 +93,10 @@ def grid(request):
         "tag_key_rows": tag_key_rows,
         # Every project's keys: cards loaded later may be of other projects.
         "tag_key_map": {
-            str(project_id): _key_map(keys)
-            for project_id, keys in [*per_project.items(), ("default", default)]
+            str(project_id): {
+                str(key): {"id": tag_id, "name": name} for key, tag_id, name in keys
+            }
+            for project_id, keys in table.items()
         },
     }
     return render(request, "rating/scan/grid.html", context)

@@ -30,7 +30,7 @@ def test_grid_benchmark_times_first_and_deep_pages_and_cleans_up(
 
     assert len(figures["pages"]) == 2 * len(GRID_SORTS)
     assert all(page["runs"] == 2 for page in figures["pages"].values())
-    assert figures["queries"] <= 16
+    assert figures["queries"] <= 12
     assert not CandidateFile.objects.exists() and not Lightcurve.objects.exists()
     assert not any(path.is_file() for path in media_root.rglob("*"))
 
