@@ -152,7 +152,9 @@ def test_the_grid_page_costs_the_same_queries_for_any_number_of_cards(
         )
     assert response.context["page"].cards
     with django_assert_max_num_queries(9):
-        response = rater_client.get(grid_url("?sort=-chi_square_sigma&name=no-such-candidate"))
+        response = rater_client.get(
+            grid_url("?sort=-chi_square_sigma&name=no-such-candidate")
+        )
     assert not response.context["page"].cards
 
 
