@@ -123,6 +123,9 @@ def rate_next(request):
     after_id = int(after) if after.isdigit() else None
     querystring = filter_querystring(request.GET)
     next_id = next_unrated_id(filter_params(request.GET), request.user, after_id)
+    if _wants_json(request):  # the page script prefetches this URL
+        url = candidate_url(next_id, querystring) if next_id is not None else None
+        return JsonResponse({"url": url})
     if next_id is None:
         catalogue_url = _with_filters(reverse("catalogue:list"), querystring)
         return render(request, "rating/all_done.html", {"catalogue_url": catalogue_url})

@@ -364,10 +364,18 @@
     list.appendChild(item);
   }
   var prefetch = function () {
-    var link = document.createElement("link");
-    link.rel = "prefetch";
-    link.href = form.getAttribute("data-skip-url");
-    document.head.appendChild(link);
+    // Ask where `n` leads (JSON), then prefetch that page itself: a redirect
+    // in between would not be taken from the prefetch cache.
+    fetch(form.getAttribute("data-skip-url"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : {url: null}; })
+      .then(function (answer) {
+        if (!answer.url) { return; }
+        var link = document.createElement("link");
+        link.rel = "prefetch";
+        link.href = answer.url;
+        document.head.appendChild(link);
+        form.setAttribute("data-skip-url", answer.url);
+      });
     var quiet = document.createElement("input");
     quiet.type = "hidden";
     quiet.name = "message";
