@@ -10,7 +10,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system-packages run test lint format migrate-dev demo bench
+.PHONY: help venv system-packages run test lint format migrate-dev demo bench bench-browser
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -69,6 +69,9 @@ bench: venv ## Benchmarks on PostgreSQL (1M candidates, 100k ratings) → var/be
 		$(PY) manage.py migrate --noinput -v 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=portal.settings.bench \
 		$(PY) manage.py bench $(BENCH_ARGS)
+
+bench-browser: venv ## Keypress-to-paint p95 in Chromium (gunicorn + bench DB) → var/bench/browser.json
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) tests/load/browser_timing.py $(BENCH_ARGS)
 
 # ---------------------------------------------------------------------------
 # Deployment with docker compose (README "Deployment"). Each flavour layers

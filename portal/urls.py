@@ -26,6 +26,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("catalogue/scan/", include("rating.scan.urls")),
     path("catalogue/", include("catalogue.browse.urls")),
     path("api/v1/", include("catalogue.api.urls")),
     path("tokens/", include("catalogue.api.tokens.urls")),

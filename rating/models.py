@@ -200,3 +200,7 @@ class Pulsar(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Number keys 1–9 → tags, per project: its own module, registered here.
+from rating.tag_keys import ProjectTagKey  # noqa: E402, F401

@@ -5,6 +5,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from catalogue.admin_permissions import ReadDeletePermissionPolicy
 from rating.models import Rating, Tag
+from rating.tag_keys import ProjectTagKey
 
 
 class TagViewSet(ModelViewSet):
@@ -47,6 +48,23 @@ class RatingViewSet(ModelViewSet):
         )
 
 
+class ProjectTagKeyViewSet(ModelViewSet):
+    """Which tag each number key 1–9 sets, per project (default: first nine)."""
+
+    model = ProjectTagKey
+    icon = "list-ol"
+    menu_label = "Tag keys"
+    list_display = ["project", "key", "tag"]
+    list_filter = ["project"]
+    form_fields = ["project", "key", "tag"]
+    copy_view_enabled = False
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=ProjectTagKey.objects.select_related("project", "tag"), **kwargs
+        )
+
+
 class RatingViewSetGroup(ModelViewSetGroup):
     menu_label = "Ratings"
     menu_icon = "pick"
@@ -54,6 +72,7 @@ class RatingViewSetGroup(ModelViewSetGroup):
     items = (
         RatingViewSet("cms_ratings", url_prefix="ratings"),
         TagViewSet("cms_tags", url_prefix="tags"),
+        ProjectTagKeyViewSet("cms_tag_keys", url_prefix="tag-keys"),
     )
 
 

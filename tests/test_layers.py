@@ -28,6 +28,7 @@ SERVING = (
     "catalogue.api",
     *PAGES,
     "rating.vetting",
+    "rating.scan",
     "rating.summary",
     "rating.references",
     "home.templatetags",

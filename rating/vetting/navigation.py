@@ -203,6 +203,29 @@ class Listing:
                 return next_id
         return None
 
+    def leading_rows(self, limit, candidates=None):
+        """The list's first `limit` rows (model instances), in its order."""
+        candidates = self.candidates if candidates is None else candidates
+        return list(candidates.order_by(*self._order())[:limit])
+
+    def rows_after(self, current_id, limit, candidates=None):
+        """Up to `limit` rows after `current_id`, in the list's order (a seek).
+
+        Each step of the seek is one `LIMIT` query, read only while rows are
+        still missing; [] when `current_id` has left the list's sort range.
+        """
+        candidates = self.candidates if candidates is None else candidates
+        found, value = self.sort_value(current_id)
+        if not found:
+            return []
+        rows = []
+        order = self._order()
+        for step in self._steps(candidates, value, current_id, reverse=False):
+            rows += step.order_by(*order)[: limit - len(rows)]
+            if len(rows) >= limit:
+                break
+        return rows
+
 
 def _first_id(queryset):
     ids = list(queryset.values_list("id", flat=True)[:1])

@@ -16,12 +16,12 @@ from catalogue.survey.columns import COLUMNS_BY_NAME
 from catalogue.survey.models import BeamFile, Candidate, CandidateFile
 from catalogue.survey.pipeline_files import CANDIDATE_FILE_KINDS
 from rating.models import Rating, RatingHistory, Tag
+from rating.tag_keys import keyed_tags
 from rating.vetting.lightcurve import lightcurve_points, lightcurve_svg
 from rating.vetting.positions import candidate_positions
 from rating.vetting.previews import fits_plane_count, gif_frame_count, stretch_limits
 
 FIREFLY_TIMEOUT_MS = 4000
-MAX_KEYED_TAGS = 9
 
 # (statistic, value column, sigma column, log-sigma column)
 STATISTICS = (
@@ -278,8 +278,12 @@ def stored_lightcurve(candidate):
 
 
 def rating_state(candidate, user):
-    """Tags (the first nine keyed 1–9), my rating and its history."""
+    """Tags, the project's number keys ({key: Tag}), my rating and its history."""
     tags = list(Tag.objects.all())
+    key_of = {
+        tag.pk: key
+        for key, tag in keyed_tags(candidate.observation.project_id, tags).items()
+    }
     rating = (
         Rating.objects.select_related("tag")
         .filter(candidate=candidate, user=user)
@@ -292,7 +296,11 @@ def rating_state(candidate, user):
     )
     return {
         "tags": tags,
-        "keyed_tags": tags[:MAX_KEYED_TAGS],
+        "tag_options": [(tag, key_of.get(tag.pk)) for tag in tags],
+        "keyed_tags": sorted(
+            ((key, tag) for tag in tags if (key := key_of.get(tag.pk))),
+            key=lambda pair: pair[0],
+        ),
         "my_rating": rating,
         "history": history,
     }

@@ -11,13 +11,20 @@ side by side show the same flux as the same grey. Firefly is asked for the
 very limits the preview uses (`stretch_limits`), as an absolute range. A
 slices GIF can be served frame by frame as PNGs for the page's frame player. Results are
 cached under the file's sha256, so a replaced file never shows a stale
-preview.
+preview: in the shared cache, and rendered PNGs also on disk
+(`preview_cache_dir`), so a restart or a full cache does not render every
+card of the scanning grid again.
 """
 
+import hashlib
 import io
+import os
+import tempfile
+from pathlib import Path
 
 import numpy as np
 from astropy.io import fits
+from django.conf import settings
 from django.core.cache import cache
 from PIL import Image
 
@@ -87,6 +94,50 @@ def stretch_limits(stored_files):
     return tuple(limits) or None
 
 
+def preview_cache_dir():
+    """Folder of rendered PNGs: `PREVIEW_CACHE_DIR`, else `preview-cache`
+    beside MEDIA_ROOT (a cache: deleting it only costs renders)."""
+    configured = getattr(settings, "PREVIEW_CACHE_DIR", None)
+    return Path(configured or Path(settings.MEDIA_ROOT).parent / "preview-cache")
+
+
+def _disk_path(key):
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return preview_cache_dir() / digest[:2] / f"{digest}.png"
+
+
+def _write_atomically(path, data):
+    """Write `data` to `path` by renaming a complete temporary file into place,
+    so a concurrent reader sees the whole PNG or none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _cached_png(key, render):
+    """PNG bytes for `key`: from the cache, else from disk, else `render()`."""
+    data = cache.get(key)
+    if data is not None:
+        return data
+    path = _disk_path(key)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = render()
+        try:
+            _write_atomically(path, data)
+        except OSError:
+            pass  # a read-only or full disk only costs the next render
+    cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
 def fits_preview_png(stored_file, plane=0, stretch="cube", companion=None):
     """PNG bytes of one zscaled plane of a stored FITS file (cached).
 
@@ -99,16 +150,13 @@ def fits_preview_png(stored_file, plane=0, stretch="cube", companion=None):
     if stretch == "shared" and companion is None:
         stretch = "cube"
     partner = f":{companion.sha256}" if stretch == "shared" else ""
-    key = f"preview:fits:{stored_file.sha256}:{plane}:{stretch}{partner}"
-    data = cache.get(key)
-    if data is None:
+
+    def render():
         cube = _image_cube(stored_file)
         if not 0 <= plane < cube.shape[0]:
             raise PreviewError(
                 f"plane {plane} does not exist (the file has {cube.shape[0]})"
             )
-        height, width = cube.shape[1:]
-        factor = _scale(width, height)
         limits = None
         if stretch == "cube":
             limits = stretch_limits([stored_file])
@@ -117,9 +165,43 @@ def fits_preview_png(stored_file, plane=0, stretch="cube", companion=None):
                 limits = stretch_limits([stored_file, companion])
             except (OSError, ValueError):  # an unreadable companion
                 limits = stretch_limits([stored_file])
-        data = png_bytes(cube[plane], (width * factor, height * factor), limits)
-        cache.set(key, data, CACHE_SECONDS)
-    return data
+        return _plane_png(cube, plane, limits)
+
+    key = f"preview:fits:{stored_file.sha256}:{plane}:{stretch}{partner}"
+    return _cached_png(key, render)
+
+
+def _plane_png(cube, plane, limits):
+    """One plane as a PNG, scaled up to the preview size, on `limits` (None:
+    the plane's own zscale)."""
+    height, width = cube.shape[1:]
+    factor = _scale(width, height)
+    return png_bytes(cube[plane], (width * factor, height * factor), limits)
+
+
+def peak_plane_index(cube):
+    """The plane (from 0) whose central quarter holds the cube's brightest
+    finite pixel: where a transient at the cutout's centre peaks."""
+    planes, height, width = cube.shape
+    centre = cube[
+        :, height // 4 : height - height // 4, width // 4 : width - width // 4
+    ]
+    if centre.size == 0 or not np.isfinite(centre).any():
+        return 0
+    finite = np.where(np.isfinite(centre), centre, -np.inf)
+    return int(np.argmax(finite.reshape(planes, -1).max(axis=1)))
+
+
+def fits_peak_png(stored_file):
+    """PNG bytes of a cube's peak plane (`peak_plane_index`) on the cube's
+    zscale (cached): the scanning grid's slices preview."""
+
+    def render():
+        cube = _image_cube(stored_file)
+        limits = stretch_limits([stored_file])
+        return _plane_png(cube, peak_plane_index(cube), limits)
+
+    return _cached_png(f"preview:fitspeak:{stored_file.sha256}", render)
 
 
 def gif_frame_count(stored_file):

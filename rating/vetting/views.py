@@ -109,7 +109,9 @@ def rate(request, pk):
     next_id = next_unrated_id(filter_params(request.GET), request.user, candidate.pk)
     if next_id is None:
         return redirect(_with_filters(reverse("rating:rate_next"), querystring))
-    messages.success(request, f"Rating of {candidate.name} saved.")
+    # The page script, which prefetched the next page, shows the message there.
+    if request.POST.get("message") != "next-page":
+        messages.success(request, f"Rating of {candidate.name} saved.")
     return redirect(candidate_url(next_id, querystring))
 
 
@@ -121,6 +123,9 @@ def rate_next(request):
     after_id = int(after) if after.isdigit() else None
     querystring = filter_querystring(request.GET)
     next_id = next_unrated_id(filter_params(request.GET), request.user, after_id)
+    if _wants_json(request):  # the page script prefetches this URL
+        url = candidate_url(next_id, querystring) if next_id is not None else None
+        return JsonResponse({"url": url})
     if next_id is None:
         catalogue_url = _with_filters(reverse("catalogue:list"), querystring)
         return render(request, "rating/all_done.html", {"catalogue_url": catalogue_url})

@@ -306,7 +306,7 @@
     });
   }
 
-  /* ---- keyboard: t f u, 1–9 (0 clears), s save, n rate & next / skip, ? help ---- */
+  /* ---- keyboard: t f u, 1–9 (project order, 0 clears), s save, n rate & next / skip, ? help ---- */
   var help = $("#key-help");
   var showHelp = function (visible) { if (help) { help.hidden = !visible; } };
   $all("[data-help-open]").forEach(function (button) {
@@ -336,9 +336,10 @@
       var radio = $("input[name=label][value=" + labelKeys[key] + "]", ratingForm);
       if (radio) { radio.checked = true; event.preventDefault(); }
     } else if (/^[0-9]$/.test(key) && tagSelect) {
-      var index = Number(key);
-      if (index < tagSelect.options.length && index <= 9) {
-        tagSelect.selectedIndex = index;
+      // The project's key order: each keyed option says its key; 0 clears.
+      var option = key === "0" ? tagSelect.options[0] : $("option[data-key='" + key + "']", tagSelect);
+      if (option) {
+        tagSelect.value = option.value;
         event.preventDefault();
       }
     } else if (key === "s") {
@@ -353,4 +354,64 @@
       }
     }
   });
+}());
+
+/* ---- prefetch what `n` opens next, so the next candidate paints at once ----
+ * Once the page is idle, the browser prefetches my next unrated candidate's
+ * page (the target of `n` and of "Rate & next"). A prefetched page was made
+ * before this rating is saved, so it cannot carry the "saved" message: the
+ * form then asks the server for none, and the next page shows it instead.
+ */
+(function () {
+  "use strict";
+  var form = document.getElementById("rating-form");
+  if (!form || !document.createElement("link").relList.supports("prefetch")) { return; }
+  var NOTE_KEY = "portal:saved-note";
+  var note = window.sessionStorage.getItem(NOTE_KEY);
+  if (note) {
+    window.sessionStorage.removeItem(NOTE_KEY);
+    var list = document.querySelector(".messages");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "messages";
+      var main = document.getElementById("main");
+      main.insertBefore(list, main.firstChild);
+    }
+    var item = document.createElement("li");
+    item.className = "message message-success";
+    item.textContent = note;
+    list.appendChild(item);
+  }
+  var prefetch = function () {
+    // Ask where `n` leads (JSON), then prefetch that page itself: a redirect
+    // in between would not be taken from the prefetch cache.
+    fetch(form.getAttribute("data-skip-url"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : {url: null}; })
+      .then(function (answer) {
+        if (!answer.url) { return; }
+        var link = document.createElement("link");
+        link.rel = "prefetch";
+        link.href = answer.url;
+        document.head.appendChild(link);
+        form.setAttribute("data-skip-url", answer.url);
+      });
+    var quiet = document.createElement("input");
+    quiet.type = "hidden";
+    quiet.name = "message";
+    quiet.value = "next-page";
+    form.appendChild(quiet);
+    form.addEventListener("submit", function (event) {
+      var action = event.submitter && event.submitter.value;
+      if (action === "next") {
+        window.sessionStorage.setItem(NOTE_KEY, "Rating of " + form.getAttribute("data-candidate-name") + " saved.");
+      } else {
+        quiet.remove();  // "Save" stays on this page, which shows the message
+      }
+    });
+  };
+  if (window.requestIdleCallback) {
+    window.requestIdleCallback(prefetch, {timeout: 1500});
+  } else {
+    window.setTimeout(prefetch, 300);
+  }
 }());

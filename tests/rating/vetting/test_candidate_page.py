@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalogue.survey.models import CandidateFile
-from rating.models import Label, save_rating
+from rating.models import Label, Tag, save_rating
+from rating.tag_keys import ProjectTagKey
 from tests.factories import CandidateFactory, TagFactory
 
 
@@ -171,3 +172,26 @@ def test_lightcurve_zoom_renders_only_the_requested_time_range(
     bad = rater_client.get(url + "?t0=100&t1=50")
     assert bad.status_code == 400 and "error" in bad.json()
     assert rater_client.get(url + "?t0=abc").status_code == 400
+
+
+def test_number_keys_follow_the_projects_tag_order(rater_client, demo_candidate):
+    project = demo_candidate.observation.project
+    last, first = Tag.objects.order_by("-id")[0], Tag.objects.order_by("id")[0]
+    ProjectTagKey.objects.create(project=project, key=1, tag=last)
+    ProjectTagKey.objects.create(project=project, key=2, tag=first)
+    html = page(rater_client, demo_candidate).content.decode()
+    assert f'<option value="{last.pk}" data-key="1">1 · {last.name}</option>' in html
+    assert f'<option value="{first.pk}" data-key="2">2 · {first.name}</option>' in html
+    assert html.count("data-key=") == 2
+    help_rows = html.split("data-tag-keys>", 1)[1].split("</table>", 1)[0]
+    assert help_rows.index(last.name) < help_rows.index(first.name)
+
+
+def test_without_an_order_the_keys_are_the_first_nine_tags(
+    rater_client, demo_candidate
+):
+    html = page(rater_client, demo_candidate).content.decode()
+    tags = list(Tag.objects.order_by("id"))
+    assert f'data-key="1">1 · {tags[0].name}<' in html
+    assert f'data-key="9">9 · {tags[8].name}<' in html
+    assert f'<option value="{tags[9].pk}">{tags[9].name}</option>' in html

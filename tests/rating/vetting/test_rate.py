@@ -160,3 +160,15 @@ def test_rating_needs_login_and_post(client, listing):
     url = reverse("rating:rate", args=[listing[0].pk])
     assert client.post(url, {"label": "true"}).status_code == 302
     assert not Rating.objects.exists()
+
+
+def test_the_page_script_asks_where_rate_next_leads_as_json(rater_client, listing):
+    """The candidate page prefetches that URL itself (no redirect in between)."""
+    url = reverse("rating:rate_next") + f"?after={listing[5].pk}"  # newest first
+    answer = rater_client.get(url, headers={"Accept": "application/json"})
+    assert answer.json() == {"url": candidate_url(listing[4])}
+    for candidate in listing:
+        save_rating(candidate, UserFactory(), Label.TRUE)
+        save_rating(candidate, answer.wsgi_request.user, Label.TRUE)
+    done = rater_client.get(url, headers={"Accept": "application/json"})
+    assert done.json() == {"url": None}
