@@ -18,7 +18,13 @@ import requests
 from catalogue.api.tokens.service import create_token
 from catalogue.ingest.service import ingest_directory
 from catalogue.survey.models import Candidate, Observation
-from tests.catalogue.api.support import media_files, natural_state, sha256, snapshot
+from tests.catalogue.api.support import (
+    incoming_files,
+    media_files,
+    natural_state,
+    sha256,
+    snapshot,
+)
 from tests.catalogue.ingest.test_ingest import replace_value
 from tests.catalogue.named_candidates import SURVEY_NAMES, give_survey_names
 from tests.conftest import DEMO_BEAMS, DEMO_PER_BEAM, DEMO_SBID
@@ -130,7 +136,16 @@ def test_killed_upload_resumed_equals_one_clean_run(
     files_after_clean = len(media_files(media_root))
 
     process = run_client(
-        live_server.url, demo_source_dir, "killed", "--pause", "0.1", wait=False
+        live_server.url,
+        demo_source_dir,
+        "killed",
+        "--pause",
+        "0.1",
+        "--parallel",
+        "1",
+        "--batch-files",
+        "4",
+        wait=False,
     )
     deadline = time.monotonic() + 60
     while len(media_files(media_root)) < files_after_clean + 10:
@@ -147,6 +162,7 @@ def test_killed_upload_resumed_equals_one_clean_run(
     assert code == 0, stderr
     assert natural_state("killed") == clean
     assert len(media_files(media_root)) == 2 * files_after_clean
+    assert incoming_files(media_root) == []
 
 
 def test_bad_token_fails_clearly_and_changes_nothing(
