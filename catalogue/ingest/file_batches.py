@@ -25,7 +25,7 @@ from catalogue.ingest.files import (
     check_content,
     remember_new_file,
 )
-from catalogue.ingest.incoming import place_file, sync_folders
+from catalogue.ingest.incoming import make_durable, place_file
 from catalogue.survey.models import Beam, BeamFile, Candidate, CandidateFile
 from catalogue.survey.signals import delete_file_after_commit
 
@@ -188,7 +188,7 @@ def store_file_batch(observation, received):
             row.uploaded_at = timezone.now()
             result.stored.append(item)
             result.bytes_stored += item.size
-        sync_folders(storage, placed)
+        make_durable(storage, placed)
         with transaction.atomic():
             for model in (BeamFile, CandidateFile):
                 model.objects.bulk_create([r for r in to_create if type(r) is model])

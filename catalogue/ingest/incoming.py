@@ -11,6 +11,7 @@ Files under `.incoming/` belong to no row; a request removes its own when it
 ends (`discard`), and `manage.py check_media` removes any a killed worker left.
 """
 
+import ctypes
 import hashlib
 import os
 import tempfile
@@ -43,14 +44,15 @@ def incoming_dir(storage=default_storage):
         folder = Path(storage.path(INCOMING_FOLDER))
     else:
         folder = Path(tempfile.gettempdir()) / "portal-incoming"
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
 def fsync_enabled():
     """Whether stored files are flushed to the disk before their rows commit
-    (`PORTAL_UPLOAD_FSYNC`, default on): a power cut then never leaves a row
-    pointing at a file the disk did not keep."""
+    (`PORTAL_UPLOAD_FSYNC`, default on; `make_durable`): a power cut then
+    never leaves a row pointing at a file the disk did not keep."""
     return getattr(settings, "PORTAL_UPLOAD_FSYNC", True)
 
 
@@ -76,10 +78,12 @@ class HashingUploadHandler(FileUploadHandler):
     def __init__(self, request=None):
         super().__init__(request)
         self.paths = []
+        self.folder = None
 
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
-        descriptor, path = tempfile.mkstemp(dir=incoming_dir(), prefix="part-")
+        self.folder = self.folder or incoming_dir()
+        descriptor, path = tempfile.mkstemp(dir=self.folder, prefix="part-")
         self.paths.append(Path(path))
         self.output = os.fdopen(descriptor, "wb")
         self.digest = hashlib.sha256()
@@ -90,9 +94,6 @@ class HashingUploadHandler(FileUploadHandler):
         return None
 
     def file_complete(self, file_size):
-        self.output.flush()
-        if fsync_enabled():
-            os.fsync(self.output.fileno())
         self.output.close()
         return IncomingFile(
             self.paths[-1],
@@ -125,23 +126,50 @@ def place_file(storage, wanted_name, source_path):
         with open(source_path, "rb") as source:
             return storage.save(wanted_name, source)
     os.chmod(source_path, settings.FILE_UPLOAD_PERMISSIONS or 0o644)
+    name = wanted_name
     while True:
-        name = storage.get_available_name(wanted_name)
         target = Path(storage.path(name))
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source_path, target)
+        except FileNotFoundError:
+            if target.parent.is_dir():
+                raise  # the source itself is gone
+            target.parent.mkdir(parents=True, exist_ok=True)
+            continue
         except FileExistsError:
+            name = storage.get_available_name(wanted_name)
             continue
         return name
 
 
-def sync_folders(storage, names):
-    """fsync the folders holding `names`, so their new entries survive a crash."""
-    if not fsync_enabled() or not has_local_path(storage):
+def _syncfs(path):
+    """Flush every written file of the filesystem holding `path` at once
+    (Linux `syncfs`); False where the call does not exist."""
+    syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+    if syncfs is None:
+        return False
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        return syncfs(descriptor) == 0
+    finally:
+        os.close(descriptor)
+
+
+def make_durable(storage, names):
+    """Flush newly stored files and their folder entries to the disk.
+
+    Called once per batch, before the batch's rows commit. One `syncfs`
+    costs about what one `fsync` does (some ms on a shared virtual disk),
+    where a file-by-file fsync costs that per file; without `syncfs` each
+    file and folder is fsynced.
+    """
+    if not names or not fsync_enabled() or not has_local_path(storage):
         return
-    for folder in {Path(storage.path(name)).parent for name in names}:
-        descriptor = os.open(folder, os.O_RDONLY)
+    if _syncfs(storage.path(names[0])):
+        return
+    paths = [Path(storage.path(name)) for name in names]
+    for path in [*paths, *{path.parent for path in paths}]:
+        descriptor = os.open(path, os.O_RDONLY)
         try:
             os.fsync(descriptor)
         finally:
