@@ -132,8 +132,9 @@ def place_file(storage, wanted_name, source_path):
         try:
             os.link(source_path, target)
         except FileNotFoundError:
-            if target.parent.is_dir():
-                raise  # the source itself is gone
+            if not os.path.exists(source_path):
+                raise
+            # The folder is new (another request may be creating it too).
             target.parent.mkdir(parents=True, exist_ok=True)
             continue
         except FileExistsError:
