@@ -37,7 +37,9 @@ def _header_cards(fileobj):
         if len(block) < BLOCK_BYTES:
             raise FitsStructureError("header ends before its END card")
         if not _PRINTABLE.match(block):
-            raise FitsStructureError("header holds bytes that are not ASCII text")
+            raise FitsStructureError(
+                "header holds bytes that are not ASCII text (or has no END card)"
+            )
         blocks += 1
         for start in range(0, BLOCK_BYTES, CARD_BYTES):
             card = block[start : start + CARD_BYTES]
