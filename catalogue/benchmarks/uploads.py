@@ -215,6 +215,7 @@ def bench_client_upload(ctx):
     return {
         "machine_note": "2 cores shared with other engineers' work: figures are noisy",
         "gunicorn": f"{GUNICORN_WORKERS} workers × {GUNICORN_THREADS} threads",
+        "upload_fsync": os.environ.get("PORTAL_UPLOAD_FSYNC", "true"),
         "observation": {
             "beams": BEAMS,
             "candidates": candidates,
