@@ -17,6 +17,10 @@ from catalogue.survey.models import (
 )
 
 CANDIDATE_NAME_MAX_LENGTH = Candidate._meta.get_field("name").max_length
+CANDIDATE_NAME_HELP = (
+    "candidate name: any printable text (spaces and signs included, e.g. "
+    "'VAST J045927.8+153839'), no blanks at either end"
+)
 PROJECT_SLUG_MAX_LENGTH = Project._meta.get_field("slug").max_length
 # Project slugs the ingest service takes (those `slugify` leaves unchanged):
 # lower-case letters and digits in words joined by single '-' or '_'.
@@ -116,7 +120,7 @@ class StoredFileSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=CANDIDATE_NAME_MAX_LENGTH,
         validators=[CANDIDATE_NAME_VALIDATOR],
-        help_text="candidate name; empty for a beam file",
+        help_text="candidate name (any printable text); empty for a beam file",
     )
     sha256 = serializers.CharField()
     size = serializers.IntegerField(help_text="bytes")
@@ -130,6 +134,7 @@ class BeamStateSerializer(serializers.Serializer):
         child=serializers.CharField(
             max_length=CANDIDATE_NAME_MAX_LENGTH,
             validators=[CANDIDATE_NAME_VALIDATOR],
+            help_text=CANDIDATE_NAME_HELP,
         ),
         help_text="candidate names",
     )
@@ -171,3 +176,21 @@ class FileResultSerializer(StoredFileSerializer):
     stored = serializers.BooleanField(
         help_text="false when the same content was already stored (no-op)"
     )
+
+
+class FileBatchSerializer(serializers.Serializer):
+    manifest = serializers.CharField(
+        help_text='JSON list: [{"part": "f0", "name": "<pipeline file name>", '
+        '"sha256": "<hex>"}, ...]; each part is a file field of this request'
+    )
+
+
+class BatchFileResultSerializer(FileResultSerializer):
+    pass
+
+
+class FileBatchResultSerializer(serializers.Serializer):
+    stored = serializers.IntegerField(help_text="files new or changed")
+    unchanged = serializers.IntegerField(help_text="same content already stored")
+    bytes_stored = serializers.IntegerField(help_text="bytes of the stored files")
+    files = BatchFileResultSerializer(many=True)

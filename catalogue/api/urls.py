@@ -34,6 +34,7 @@ urlpatterns = [
         name="beam-tables",
     ),
     path(OBSERVATION + "files/", uploads.FileUpload.as_view(), name="files"),
+    path(OBSERVATION + "files/batch/", uploads.FileBatch.as_view(), name="file-batch"),
     path("schema/", api_docs.SchemaView.as_view(), name="schema"),
     path("docs/", api_docs.api_docs, name="docs"),
     re_path(r"^(?P<path>.*)$", api_not_found),

@@ -32,15 +32,20 @@ def write_beam_tables(observation, tables):
     ratings).
     """
     with transaction.atomic():
-        beam, _ = Beam.objects.get_or_create(
+        beam, new_beam = Beam.objects.get_or_create(
             observation=observation, index=tables.beam_index
         )
-        existing = {
-            values["name"]: values
-            for values in Candidate.objects.filter(beam=beam).values(
-                "id", *COLUMN_NAMES
-            )
-        }
+        # A beam created just now holds nothing: two round trips saved.
+        existing = (
+            {}
+            if new_beam
+            else {
+                values["name"]: values
+                for values in Candidate.objects.filter(beam=beam).values(
+                    "id", *COLUMN_NAMES
+                )
+            }
+        )
         to_create, to_update, unchanged, moved = [], [], 0, []
         for row in tables.rows:
             values = _candidate_values(row)
@@ -62,7 +67,7 @@ def write_beam_tables(observation, tables):
             [name for name in COLUMN_NAMES if name != "name"],
             batch_size=1000,
         )
-        _write_lightcurves(beam, tables.lightcurves)
+        _write_lightcurves(beam, tables.lightcurves, new_beam)
         if to_create or to_update:
             announce_candidates_changed()
     return {
@@ -133,16 +138,20 @@ def _create_lightcurves(rows):
     )
 
 
-def _write_lightcurves(beam, lightcurves):
+def _write_lightcurves(beam, lightcurves, new_beam=False):
     if not lightcurves:
         return
     ids = dict(Candidate.objects.filter(beam=beam).values_list("name", "id"))
-    existing = {
-        lc["candidate_id"]: lc
-        for lc in Lightcurve.objects.filter(candidate__beam=beam).values(
-            "candidate_id", *LIGHTCURVE_FIELDS
-        )
-    }
+    existing = (
+        {}
+        if new_beam
+        else {
+            lc["candidate_id"]: lc
+            for lc in Lightcurve.objects.filter(candidate__beam=beam).values(
+                "candidate_id", *LIGHTCURVE_FIELDS
+            )
+        }
+    )
     to_create, to_update = [], []
     for name, data in lightcurves.items():
         values = {name_: getattr(data, name_) for name_ in LIGHTCURVE_FIELDS}

@@ -21,7 +21,8 @@ from catalogue.survey.columns import (
     ColumnLimits,
     first_bad_value,
 )
-from catalogue.survey.models import CANDIDATE_NAME_VALIDATOR, Candidate
+from catalogue.survey.models import Candidate
+from catalogue.survey.pipeline_files import candidate_name_problem
 
 NON_FINITE_TEXT = {
     "",
@@ -255,9 +256,10 @@ def parse_final_csv(data, filename):
         name = row["name"]
         if not name:
             raise IngestError("candidate name is empty", filename, line, "name")
-        if not CANDIDATE_NAME_VALIDATOR.regex.match(name):
+        problem = candidate_name_problem(name)
+        if problem:
             raise IngestError(
-                f"'{name}' is not a valid candidate name", filename, line, "name"
+                f"candidate name '{name}' {problem}", filename, line, "name"
             )
         if name in first_line_of:
             raise IngestError(

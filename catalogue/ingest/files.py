@@ -19,6 +19,7 @@ from django.db import transaction
 from PIL import Image
 
 from catalogue.ingest.errors import IngestError
+from catalogue.ingest.fits_headers import FitsStructureError, check_fits_structure
 from catalogue.survey.models import BeamFile, CandidateFile
 from catalogue.survey.pipeline_files import KIND_EXTENSIONS
 from catalogue.survey.signals import delete_file_after_commit
@@ -48,43 +49,62 @@ def read_fits_date_obs(header, filename):
         raise IngestError(f"DATE-OBS '{value}' is not a valid time", filename) from None
 
 
+def check_fits_headers(fileobj, filename, size, read_date_obs=False):
+    """Check a FITS file from its headers alone; returns DATE-OBS or None.
+
+    Every HDU's header is read and checked and the file must be long enough
+    for the data the headers declare (a truncated file is refused), but no
+    data is read (`check_fits_structure`): a 100 MB cube costs what its
+    headers cost. DATE-OBS comes from astropy's reading of the primary header.
+    """
+    head = fileobj.read(9)
+    fileobj.seek(0)
+    if head != b"SIMPLE  =":
+        raise IngestError("is not a FITS file (no SIMPLE card)", filename)
+    try:
+        naxis, hdus = check_fits_structure(fileobj, size)
+        if read_date_obs:
+            fileobj.seek(0)
+            header = fits.Header.fromfile(fileobj)
+    except FitsStructureError as exc:
+        raise IngestError(f"is not a readable FITS file ({exc})", filename) from exc
+    except Exception as exc:  # astropy raises many types for broken headers
+        raise IngestError(f"is not a readable FITS file ({exc})", filename) from exc
+    if hdus == 1 and not naxis:
+        raise IngestError("FITS file holds no image data", filename)
+    return read_fits_date_obs(header, filename) if read_date_obs else None
+
+
+def check_image(fileobj, kind, filename):
+    """Check that a PNG/GIF file is the readable image its kind promises."""
+    expected = {"png": "PNG", "gif": "GIF"}[KIND_EXTENSIONS[kind]]
+    try:
+        with Image.open(fileobj) as image:
+            image_format = image.format
+            image.verify()
+    except Exception as exc:
+        raise IngestError(
+            f"is not a readable {expected} image ({exc})", filename
+        ) from exc
+    if image_format != expected:
+        raise IngestError(f"is a {image_format} image, expected {expected}", filename)
+
+
+def check_content(fileobj, kind, filename, size, read_date_obs=False):
+    """Check an open file (bytes `size`) against its kind; returns DATE-OBS or None."""
+    if KIND_EXTENSIONS[kind] == "fits":
+        return check_fits_headers(fileobj, filename, size, read_date_obs)
+    check_image(fileobj, kind, filename)
+    return None
+
+
 def validate_content(data, kind, filename, read_date_obs=False):
     """Check that `data` really is the FITS/PNG/GIF its kind promises.
 
     Returns a `FileCheck` (with DATE-OBS when `read_date_obs`); raises
     `IngestError` naming the file otherwise.
     """
-    extension = KIND_EXTENSIONS[kind]
-    date_obs = None
-    if extension == "fits":
-        if not data.startswith(b"SIMPLE  ="):
-            raise IngestError("is not a FITS file (no SIMPLE card)", filename)
-        try:
-            with fits.open(io.BytesIO(data), memmap=False) as hdul:
-                hdul.verify("exception")
-                header = hdul[0].header
-                if hdul[0].data is None and len(hdul) == 1:
-                    raise IngestError("FITS file holds no image data", filename)
-                if read_date_obs:
-                    date_obs = read_fits_date_obs(header, filename)
-        except IngestError:
-            raise
-        except Exception as exc:  # astropy raises many types for broken files
-            raise IngestError(f"is not a readable FITS file ({exc})", filename) from exc
-    else:
-        expected = {"png": "PNG", "gif": "GIF"}[extension]
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                image_format = image.format
-                image.verify()
-        except Exception as exc:
-            raise IngestError(
-                f"is not a readable {expected} image ({exc})", filename
-            ) from exc
-        if image_format != expected:
-            raise IngestError(
-                f"is a {image_format} image, expected {expected}", filename
-            )
+    date_obs = check_content(io.BytesIO(data), kind, filename, len(data), read_date_obs)
     return FileCheck(sha256=sha256_hex(data), size=len(data), date_obs=date_obs)
 
 
@@ -120,12 +140,23 @@ def removing_new_files_on_failure():
         _open_blocks().pop()
 
 
+def remember_new_file(storage, name):
+    """Have the enclosing `removing_new_files_on_failure` blocks remove this
+    newly stored file if they fail."""
+    for saved in _open_blocks():
+        saved.append((storage, name))
+
+
+# Every beam and candidate file is stored below this folder of media storage.
+SURVEY_FILES_FOLDER = "surveys"
+
+
 def beam_storage_name(beam, kind):
     """Storage path of a beam product, built from validated keys only."""
     observation = beam.observation
     prefix = f"{observation.sbid}_beam{beam.index:02d}"
     return (
-        f"surveys/{observation.project.slug}/{observation.sbid}/beam{beam.index:02d}/"
+        f"{SURVEY_FILES_FOLDER}/{observation.project.slug}/{observation.sbid}/beam{beam.index:02d}/"
         f"{prefix}_{kind}.{KIND_EXTENSIONS[kind]}"
     )
 
@@ -135,7 +166,7 @@ def candidate_storage_name(candidate, kind):
     beam = candidate.beam
     observation = beam.observation
     return (
-        f"surveys/{observation.project.slug}/{observation.sbid}/beam{beam.index:02d}/"
+        f"{SURVEY_FILES_FOLDER}/{observation.project.slug}/{observation.sbid}/beam{beam.index:02d}/"
         f"candidates/{candidate.pk}_{kind}.{KIND_EXTENSIONS[kind]}"
     )
 
@@ -157,8 +188,7 @@ def _store(model, owner_field, owner, kind, data, check, storage_name):
     record = existing or model(**{owner_field: owner, "kind": kind})
     old_name = existing.file.name if existing else ""
     record.file.save(storage_name, ContentFile(data), save=False)
-    for saved in _open_blocks():
-        saved.append((record.file.storage, record.file.name))
+    remember_new_file(record.file.storage, record.file.name)
     record.size, record.sha256 = check.size, check.sha256
     try:
         with transaction.atomic():

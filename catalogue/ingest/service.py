@@ -25,7 +25,9 @@ from django.utils.text import slugify
 from catalogue.ingest.beam_tables import write_beam_tables
 from catalogue.ingest.csv_tables import parse_final_csv
 from catalogue.ingest.errors import IngestError
+from catalogue.ingest.file_batches import store_file_batch
 from catalogue.ingest.files import (
+    check_content,
     removing_new_files_on_failure,
     store_beam_file,
     store_candidate_file,
@@ -33,7 +35,14 @@ from catalogue.ingest.files import (
 )
 from catalogue.ingest.lightcurve_tables import parse_lightcurves
 from catalogue.survey.best_beam import recompute_best_beams
-from catalogue.survey.models import Beam, Candidate, Observation, Project, Upload
+from catalogue.survey.models import (
+    Beam,
+    BeamFile,
+    Candidate,
+    Observation,
+    Project,
+    Upload,
+)
 from catalogue.survey.pipeline_files import (
     FINAL_CSV,
     LIGHTCURVE_PEAK_CSV,
@@ -268,6 +277,7 @@ def ingest_directory(
         observation = get_or_create_observation(
             project_slug, walked.sbid, _observation_start(walked, checks)
         )
+        lock_observation(observation)
         for beam_index, tables in prepared.items():
             summary.add_beam(write_beam_tables(observation, tables))
             report(f"beam {beam_index:02d}: {len(tables.rows)} candidates")
@@ -331,13 +341,27 @@ def record_upload(observation, user, via, beams=0, candidates=0, files=0):
     )
 
 
+def lock_observation(observation):
+    """Hold the observation's row until the transaction ends.
+
+    Best-beam groups span beams: two beams written at once would each
+    regroup without seeing the other's new rows (and could deadlock on
+    each other's flags), so every write of an observation's candidates
+    takes this lock first and they follow one another.
+    """
+    list(Observation.objects.select_for_update().filter(pk=observation.pk).values("pk"))
+
+
 def ingest_beam_tables(observation, tables, user=None, via=Upload.Via.API):
     """Write one beam's tables, refresh best beams and record the upload.
 
     All in one transaction: the beam's rows, the best-beam flags and the
-    `Upload` row are committed together or not at all.
+    `Upload` row are committed together or not at all. Beams of one
+    observation sent at once are written one after the other
+    (`lock_observation`); their parsing, before this, runs in parallel.
     """
     with transaction.atomic():
+        lock_observation(observation)
         result = write_beam_tables(observation, tables)
         changed = result["created"] + result["updated"]
         if changed:
@@ -366,6 +390,77 @@ def ingest_file(
     check = validate_file(pipeline_file, data, filename, known)
     with removing_new_files_on_failure(), transaction.atomic():
         written = store_file(observation, pipeline_file, data, check, filename)
+        if written and check.date_obs is not None:
+            apply_std_fits_start(
+                observation, {pipeline_file.beam_index: check.date_obs}
+            )
         if written:
             record_upload(observation, user, via, files=1)
     return check, written
+
+
+def apply_std_fits_start(observation, dates_by_beam):
+    """Set the observation start from std FITS DATE-OBS, as the command does.
+
+    `dates_by_beam` maps beam index → DATE-OBS of std FITS just stored. The
+    start is the DATE-OBS of the lowest-numbered beam holding a std FITS,
+    so a beam below every stored one decides; a higher beam only fills an
+    empty start.
+    """
+    if not dates_by_beam:
+        return
+    lowest = min(dates_by_beam)
+    lower_exists = BeamFile.objects.filter(
+        beam__observation=observation, kind="std_fits", beam__index__lt=lowest
+    ).exists()
+    if lower_exists and observation.start_time is not None:
+        return
+    start = dates_by_beam[lowest]
+    if observation.start_time != start:
+        observation.start_time = start
+        observation.save(update_fields=["start_time"])
+
+
+def std_fits_start(observation):
+    """DATE-OBS the server holds for the observation start: that of the
+    lowest-numbered beam's stored std FITS, read from its header; None when
+    no std FITS is stored yet."""
+    stored = (
+        BeamFile.objects.filter(beam__observation=observation, kind="std_fits")
+        .order_by("beam__index")
+        .first()
+    )
+    if stored is None:
+        return None
+    with stored.file.open("rb") as content:
+        return check_content(
+            content, "std_fits", stored.filename, stored.size, read_date_obs=True
+        )
+
+
+def check_client_start(observation, start_time):
+    """Refuse a client-sent start that disagrees with the server's std FITS.
+
+    The server reads DATE-OBS itself; a client value is only a cross-check
+    (or a placeholder until the std FITS arrives, which then decides).
+    """
+    if start_time is None or observation is None:
+        return
+    held = std_fits_start(observation)
+    if held is not None and held != start_time:
+        raise IngestError(
+            f"start_time {start_time.isoformat()} disagrees with DATE-OBS "
+            f"{held.isoformat()} of the stored std FITS of {observation.sbid}; "
+            "the observation start is read from that file"
+        )
+
+
+def ingest_file_batch(observation, received, user=None, via=Upload.Via.API):
+    """Check and store a batch of received files (`store_file_batch`), set
+    the observation start from a std FITS among them and record the upload;
+    all or nothing. Returns the `BatchResult`."""
+    with removing_new_files_on_failure(), transaction.atomic():
+        result, dates = store_file_batch(observation, received)
+        apply_std_fits_start(observation, dates)
+        record_upload(observation, user, via, files=len(result.stored))
+    return result

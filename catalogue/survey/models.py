@@ -5,15 +5,35 @@ fluxes Jy, exactly as the pipeline writes them.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.deconstruct import deconstructible
+
+from catalogue.survey.pipeline_files import (
+    CANDIDATE_NAME_MAX_LENGTH,
+    candidate_name_problem,
+)
 
 SBID_VALIDATOR = RegexValidator(r"^SB\d+$", "An SBID looks like SB50230.")
-CANDIDATE_NAME_VALIDATOR = RegexValidator(
-    r"^[A-Za-z0-9][A-Za-z0-9_+\-.]*$",
-    "Candidate names may contain letters, digits, '_', '+', '-' and '.'.",
-)
+
+
+@deconstructible
+class CandidateNameValidator:
+    """Any printable text is a candidate name (`candidate_name_problem`):
+    survey designations hold spaces and signs (`VAST J045927.8+153839`)."""
+
+    def __call__(self, value):
+        problem = candidate_name_problem(value)
+        if problem:
+            raise ValidationError(f"Candidate name {problem}.", code="invalid")
+
+    def __eq__(self, other):
+        return isinstance(other, CandidateNameValidator)
+
+
+CANDIDATE_NAME_VALIDATOR = CandidateNameValidator()
 MAX_BEAM_INDEX = 35
 
 
@@ -95,7 +115,11 @@ class Candidate(models.Model):
         db_index=False,
     )
     source_id = models.BigIntegerField(null=True, blank=True)
-    name = models.CharField(max_length=128, validators=[CANDIDATE_NAME_VALIDATOR])
+    # Any printable text; stored files are named by the candidate's id,
+    # never by this.
+    name = models.CharField(
+        max_length=CANDIDATE_NAME_MAX_LENGTH, validators=[CANDIDATE_NAME_VALIDATOR]
+    )
     ra_str = models.CharField(max_length=32, blank=True)
     dec_str = models.CharField(max_length=32, blank=True)
     ra = models.FloatField(null=True, help_text="deg (ICRS)")
@@ -228,6 +252,7 @@ class CandidateFile(StoredFile):
         SLICES_FITS = "slices_fits", "slices cube (FITS)"
         SLICES_GIF = "slices_gif", "slices (GIF)"
         LIGHTCURVE_PNG = "lightcurve_png", "light curve (PNG)"
+        DYNAMIC_SPECTRA_PNG = "dynamic_spectra_png", "dynamic spectrum (PNG)"
 
     candidate = models.ForeignKey(
         Candidate, on_delete=models.CASCADE, related_name="files"

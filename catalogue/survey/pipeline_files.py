@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SBID_PATTERN = r"SB\d+"
+# Longest candidate name the catalogue keeps (characters): survey
+# designations are about 25; the margin leaves room for pipeline suffixes.
+CANDIDATE_NAME_MAX_LENGTH = 128
 BEAM_PREFIX = rf"(?P<sbid>{SBID_PATTERN})_beam(?P<beam>\d{{2}})"
 
 FINAL_CSV = "final_csv"
@@ -34,6 +37,7 @@ CANDIDATE_FILE_KINDS = {
     ("slices", "fits"): "slices_fits",
     ("slices", "gif"): "slices_gif",
     ("lightcurve", "png"): "lightcurve_png",
+    ("dynamic_spectra", "png"): "dynamic_spectra_png",
 }
 KIND_EXTENSIONS = {
     **{kind: suffix.rsplit(".", 1)[1] for suffix, kind in BEAM_FILE_SUFFIXES.items()},
@@ -46,9 +50,13 @@ _TABLE_RE = re.compile(
 _BEAM_FILE_RE = re.compile(
     rf"^{BEAM_PREFIX}_(?P<suffix>{'|'.join(re.escape(s) for s in BEAM_FILE_SUFFIXES)})$"
 )
+# The candidate name is everything between the product and the extension,
+# spaces, signs and underscores included: `SB1_beam00_deepcutout_VAST
+# J045927.8+153839.fits` names candidate `VAST J045927.8+153839`.
 _CANDIDATE_FILE_RE = re.compile(
-    rf"^{BEAM_PREFIX}_(?P<product>deepcutout|slices|lightcurve)_(?P<name>[A-Za-z0-9][A-Za-z0-9_+\-.]*)"
-    r"\.(?P<ext>fits|png|gif)$"
+    rf"^{BEAM_PREFIX}_(?P<product>deepcutout|slices|lightcurve|dynamic_spectra)_"
+    r"(?P<name>.+)\.(?P<ext>fits|png|gif)$",
+    re.DOTALL,
 )
 _TABLE_KINDS = {
     "final": FINAL_CSV,
@@ -90,6 +98,30 @@ class PipelineFileError(Exception):
         return f"{self.filename}: {self.message}" if self.filename else self.message
 
 
+def candidate_name_problem(name):
+    """Why `name` cannot be a candidate name, as a phrase, or None if it can.
+
+    A name is data: any printable text (letters of any script, digits,
+    spaces, signs, punctuation) of 1 to `CANDIDATE_NAME_MAX_LENGTH`
+    characters. Refused are control and format characters, line breaks and
+    tabs (`str.isprintable`), and blanks at either end, which CSV readers
+    strip and a file name would not show.
+    """
+    if not isinstance(name, str) or not name:
+        return "is empty"
+    if len(name) > CANDIDATE_NAME_MAX_LENGTH:
+        return (
+            f"is {len(name)} characters long; at most "
+            f"{CANDIDATE_NAME_MAX_LENGTH} are allowed"
+        )
+    if not name.isprintable():
+        bad = next(char for char in name if not char.isprintable())
+        return f"contains the unprintable character U+{ord(bad):04X}"
+    if name != name.strip():
+        return "starts or ends with a blank"
+    return None
+
+
 def refusal(filename):
     """Why a sent or found file name may not be used at all, or None.
 
@@ -124,7 +156,7 @@ def classify(filename):
     match = _CANDIDATE_FILE_RE.match(filename)
     if match:
         kind = CANDIDATE_FILE_KINDS.get((match["product"], match["ext"]))
-        if kind:
+        if kind and candidate_name_problem(match["name"]) is None:
             return PipelineFile(
                 match["sbid"], int(match["beam"]), "candidate", kind, match["name"]
             )

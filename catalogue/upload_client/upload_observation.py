@@ -16,11 +16,13 @@ file must be readable; any problem names the file.
 
 For each beam it sends the tables (final CSV and light curves, applied by
 the server in one transaction), asks the server which files it already has
-(sha256) and sends only the others, so an interrupted upload is resumed by
-running the same command again. Transient failures (connection errors, HTTP
-429 and 503) are retried with exponential backoff or after the server's
-Retry-After; any other error ends the upload at once with the server's
-message. A progress bar (files and bytes) goes to stderr, a summary to
+(sha256) and sends only the others, many files per request (`--batch-files`,
+`--batch-mb`) with a few requests in flight at once (`--parallel`, default 4),
+so an interrupted upload is resumed by running the same command again.
+Transient failures (connection errors, HTTP 429 and 503) are retried
+with exponential backoff or after the server's Retry-After; any other error
+ends the upload at once with the server's message. A progress bar (files,
+bytes, candidates, MB/s) goes to stderr, a summary with the rates to
 stdout; any failure ends with a non-zero exit status and the reason.
 """
 
@@ -29,8 +31,12 @@ import csv
 import hashlib
 import importlib.util
 import io
+import json
 import sys
+import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
@@ -77,41 +83,53 @@ def human_bytes(count):
 
 
 class Progress:
-    """A one-line progress bar of files and bytes on stderr."""
+    """A one-line progress bar on stderr: files, bytes, candidates and MB/s.
+
+    Updated from several upload threads at once, hence the lock.
+    """
 
     def __init__(self, total_files, total_bytes, stream=sys.stderr):
         self.total_files, self.total_bytes = total_files, total_bytes
-        self.files = self.bytes = 0
+        self.files = self.bytes = self.candidates = 0
         self.stream = stream
         self.interactive = stream.isatty()
-        self.last_draw = 0.0
+        self.started = self.last_draw = time.monotonic()
+        self.lock = threading.Lock()
 
-    def advance(self, files, size, label=""):
-        self.files += files
-        self.bytes += size
-        self.draw(label)
+    def advance(self, files, size, label="", candidates=0):
+        with self.lock:
+            self.files += files
+            self.bytes += size
+            self.candidates += candidates
+            self.draw(label)
+
+    def rate_mb_s(self):
+        """Bytes dealt with so far per second since the start, in MB/s."""
+        return self.bytes / 1e6 / max(time.monotonic() - self.started, 1e-9)
 
     def draw(self, label="", force=False):
         now = time.monotonic()
-        if not force and self.interactive and now - self.last_draw < 0.1:
+        if not force and (not self.interactive or now - self.last_draw < 0.1):
             return
         self.last_draw = now
         fraction = self.bytes / self.total_bytes if self.total_bytes else 1.0
         bar = "#" * int(fraction * 30)
         line = (
             f"[{bar:<30}] {self.files}/{self.total_files} files "
-            f"{human_bytes(self.bytes)}/{human_bytes(self.total_bytes)} {label}"
+            f"{human_bytes(self.bytes)}/{human_bytes(self.total_bytes)} "
+            f"{self.candidates} candidates {self.rate_mb_s():.1f} MB/s {label}"
         )
         if self.interactive:
-            self.stream.write("\r" + line[:120].ljust(120))
-        elif force:
+            self.stream.write("\r" + line[:140].ljust(140))
+        else:
             self.stream.write(line + "\n")
         self.stream.flush()
 
     def finish(self):
-        self.draw(force=True)
-        if self.interactive:
-            self.stream.write("\n")
+        with self.lock:
+            self.draw(force=True)
+            if self.interactive:
+                self.stream.write("\n")
 
 
 class PortalApi:
@@ -119,10 +137,21 @@ class PortalApi:
 
     def __init__(self, url, token, retries=5, backoff=1.0, timeout=300.0):
         self.base = url.rstrip("/") + "/api/v1/"
-        self.session = requests.Session()
-        self.session.headers["Authorization"] = f"Token {token}"
-        self.session.headers["User-Agent"] = "candidate-portal-upload/1"
+        self.token = token
         self.retries, self.backoff, self.timeout = retries, backoff, timeout
+        self.local = threading.local()
+
+    @property
+    def session(self):
+        """This thread's session: its connection is kept alive between
+        requests (a `requests.Session` must not be shared by threads)."""
+        session = getattr(self.local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers["Authorization"] = f"Token {self.token}"
+            session.headers["User-Agent"] = "candidate-portal-upload/2"
+            self.local.session = session
+        return session
 
     def call(self, method, path, expect=(200, 201), **kwargs):
         """Send a request, retrying transient failures; returns the JSON reply."""
@@ -242,7 +271,137 @@ def observation_start(walked):
     return None
 
 
-def upload(api, directory, project, pause=0.0):
+@dataclass
+class Totals:
+    """What an upload did, added up from every thread."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    sent: int = 0
+    skipped: int = 0
+    bytes: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, **counts):
+        with self.lock:
+            for key, value in counts.items():
+                setattr(self, key, getattr(self, key) + value)
+
+
+def batches(files, max_files, max_bytes):
+    """Split [(path, size), ...] into lists of at most `max_files` files and
+    `max_bytes` bytes (a larger file goes alone)."""
+    batch, batch_bytes = [], 0
+    for path, size in files:
+        if batch and (len(batch) >= max_files or batch_bytes + size > max_bytes):
+            yield batch
+            batch, batch_bytes = [], 0
+        batch.append((path, size))
+        batch_bytes += size
+    if batch:
+        yield batch
+
+
+class Uploader:
+    """Sends one observation: beams' tables and batches of files, a few
+    requests in flight at once (`parallel`), each thread on its own kept-alive
+    connection.
+
+    The server writes the tables of one observation one beam after another
+    (best-beam groups span beams), so parallel beams overlap their parsing,
+    hashing and file transfers, not their database writes.
+    """
+
+    def __init__(
+        self,
+        api,
+        observation,
+        progress,
+        totals,
+        pause=0.0,
+        batch_files=64,
+        batch_bytes=16 * 1000**2,
+    ):
+        self.api, self.observation = api, observation
+        self.progress, self.totals, self.pause = progress, totals, pause
+        self.batch_files, self.batch_bytes = batch_files, batch_bytes
+
+    def send_tables(self, index, beam):
+        """Send a beam's tables, then return the batches of files to send."""
+        label = f"beam {index:02d}"
+        tables = {
+            kind: (path.name, read_local(path)) for kind, path in beam.tables.items()
+        }
+        _, result = self.api.call(
+            "POST", f"{self.observation}beams/{index}/tables/", files=tables
+        )
+        self.totals.add(
+            **{key: result[key] for key in ("created", "updated", "unchanged")}
+        )
+        self.progress.advance(
+            len(tables),
+            sum(len(data) for _, data in tables.values()),
+            label,
+            candidates=result["candidates"],
+        )
+        _, state = self.api.call("GET", f"{self.observation}beams/{index}/")
+        held = {stored["name"]: stored["sha256"] for stored in state["files"]}
+        to_send, skipped_bytes, skipped = [], 0, 0
+        for path, _ in beam.files:
+            size = path.stat().st_size
+            if held.get(path.name) is not None and held[path.name] == file_sha256(path):
+                skipped += 1
+                skipped_bytes += size
+            else:
+                to_send.append((path, size))
+        self.totals.add(skipped=skipped)
+        if skipped:
+            self.progress.advance(skipped, skipped_bytes, label)
+        return list(batches(to_send, self.batch_files, self.batch_bytes))
+
+    def send_batch(self, batch):
+        """Send a batch of files in one multipart request (names in the JSON
+        manifest; parts named f0, f1, ... so no name needs escaping)."""
+        time.sleep(self.pause)
+        manifest, parts = [], []
+        for number, (path, _) in enumerate(batch):
+            data = read_local(path)
+            part = f"f{number}"
+            manifest.append(
+                {
+                    "part": part,
+                    "name": path.name,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
+            )
+            parts.append((part, (part, data, "application/octet-stream")))
+        self.api.call(
+            "POST",
+            f"{self.observation}files/batch/",
+            data={"manifest": json.dumps(manifest)},
+            files=parts,
+        )
+        size = sum(size for _, size in batch)
+        self.totals.add(sent=len(batch), bytes=size)
+        self.progress.advance(len(batch), size, batch[0][0].name[:40])
+
+
+def file_sha256(path):
+    """sha256 (hex) of a local file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as content:
+            for block in iter(lambda: content.read(1024**2), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise UploadError(f"{path}: cannot be read ({exc.strerror})") from exc
+    return digest.hexdigest()
+
+
+def upload(
+    api, directory, project, pause=0.0, parallel=4, batch_files=64, batch_mb=16.0
+):
     """Upload everything the server does not have yet; returns summary figures."""
     started = time.monotonic()
     walked = walk(directory)
@@ -257,48 +416,40 @@ def upload(api, directory, project, pause=0.0):
         "observations/",
         json={"project": project, "sbid": sbid, "start_time": start_time},
     )
-    observation = f"projects/{project}/observations/{sbid}/"
-    totals = dict.fromkeys(
-        ("created", "updated", "unchanged", "sent", "skipped", "bytes"), 0
+    totals = Totals()
+    uploader = Uploader(
+        api,
+        f"projects/{project}/observations/{sbid}/",
+        progress,
+        totals,
+        pause=pause,
+        batch_files=batch_files,
+        batch_bytes=int(batch_mb * 1000**2),
     )
-    for index, beam in sorted(walked.beams.items()):
-        label = f"beam {index:02d}"
-        tables = {
-            kind: (path.name, read_local(path)) for kind, path in beam.tables.items()
+    with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+        pending = {
+            pool.submit(uploader.send_tables, index, beam)
+            for index, beam in sorted(walked.beams.items())
         }
-        _, result = api.call(
-            "POST", f"{observation}beams/{index}/tables/", files=tables
-        )
-        for key in ("created", "updated", "unchanged"):
-            totals[key] += result[key]
-        progress.advance(
-            len(tables), sum(len(data) for _, data in tables.values()), label
-        )
-        _, state = api.call("GET", f"{observation}beams/{index}/")
-        held = {stored["name"]: stored["sha256"] for stored in state["files"]}
-        for path, _ in beam.files:
-            data = read_local(path)
-            digest = hashlib.sha256(data).hexdigest()
-            if held.get(path.name) == digest:
-                totals["skipped"] += 1
-            else:
-                time.sleep(pause)
-                api.call(
-                    "POST",
-                    f"{observation}files/",
-                    data={"name": path.name, "sha256": digest},
-                    files={"file": (path.name, data)},
-                )
-                totals["sent"] += 1
-                totals["bytes"] += len(data)
-            progress.advance(1, len(data), label)
-        progress.draw(label, force=True)
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    for batch in future.result() or ():
+                        pending.add(pool.submit(uploader.send_batch, batch))
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
     progress.finish()
     return {
         "sbid": sbid,
         "beams": len(walked.beams),
         "seconds": time.monotonic() - started,
-        **totals,
+        **{
+            key: getattr(totals, key)
+            for key in ("created", "updated", "unchanged", "sent", "skipped", "bytes")
+        },
     }
 
 
@@ -319,7 +470,19 @@ def parse_args(argv):
     )
     parser.add_argument("--timeout", type=float, default=300.0, help="per request (s)")
     parser.add_argument(
-        "--pause", type=float, default=0.0, help="wait before each file upload (s)"
+        "--pause", type=float, default=0.0, help="wait before each file batch (s)"
+    )
+    parser.add_argument(
+        "--parallel",
+        type=int,
+        default=4,
+        help="requests in flight at once, each on its own kept-alive connection",
+    )
+    parser.add_argument(
+        "--batch-files", type=int, default=64, help="most files in one request"
+    )
+    parser.add_argument(
+        "--batch-mb", type=float, default=16.0, help="most MB of files in one request"
     )
     return parser.parse_args(argv)
 
@@ -344,7 +507,15 @@ def main(argv=None):
             backoff=args.backoff,
             timeout=args.timeout,
         )
-        summary = upload(api, args.directory, args.project, pause=args.pause)
+        summary = upload(
+            api,
+            args.directory,
+            args.project,
+            pause=args.pause,
+            parallel=args.parallel,
+            batch_files=args.batch_files,
+            batch_mb=args.batch_mb,
+        )
     except UploadError as exc:
         sys.stderr.write(f"\nupload failed: {exc}\n")
         return EXIT_FAILURE
@@ -352,13 +523,17 @@ def main(argv=None):
         sys.stderr.write("\nupload interrupted: run the same command to resume\n")
         return EXIT_INTERRUPTED
     candidates = summary["created"] + summary["updated"] + summary["unchanged"]
+    seconds = max(summary["seconds"], 1e-9)
     print(
         f"{summary['sbid']} → {args.project}: {summary['beams']} beams, "
         f"{candidates} candidates ({summary['created']} new, "
         f"{summary['updated']} updated, {summary['unchanged']} unchanged), "
         f"{summary['sent']} files sent ({human_bytes(summary['bytes'])}), "
         f"{summary['skipped']} already on the server, "
-        f"in {summary['seconds']:.1f} s"
+        f"in {summary['seconds']:.1f} s "
+        f"({candidates / seconds:.0f} candidates/s, "
+        f"{summary['sent'] / seconds:.0f} files/s, "
+        f"{summary['bytes'] / 1e6 / seconds:.1f} MB/s)"
     )
     return 0
 

@@ -182,6 +182,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # Largest single uploaded file and request body, in bytes.
 PORTAL_MAX_FILE_BYTES = int(os.environ.get("PORTAL_MAX_FILE_BYTES", str(512 * 1024**2)))
+# Flush uploaded files to the disk before their rows commit (off only for
+# throwaway test media).
+PORTAL_UPLOAD_FSYNC = os.environ.get("PORTAL_UPLOAD_FSYNC", "true").lower() != "false"
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(
     os.environ.get("PORTAL_MAX_REQUEST_BYTES", str(64 * 1024**2))
 )

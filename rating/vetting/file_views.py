@@ -10,6 +10,7 @@ import mimetypes
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from catalogue.survey.models import Candidate, CandidateFile
@@ -71,7 +72,9 @@ def file_download(request, pk, kind):
     disposition = "inline" if request.GET.get("inline") else "attachment"
     response = accel_redirect(stored.file.name, content_type)
     if response is not None:
-        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+        response["Content-Disposition"] = content_disposition_header(
+            disposition == "attachment", filename
+        )
         return response
     return FileResponse(
         stored.file.open("rb"),
@@ -132,7 +135,9 @@ def lightcurve_csv_view(request, pk):
     candidate, points = _points(pk)
     filename = lightcurve_csv_filename(candidate)
     response = HttpResponse(lightcurve_csv(points), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A candidate name may hold quotes, spaces or any script: Django quotes
+    # ASCII names and gives others as RFC 5987 `filename*`.
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

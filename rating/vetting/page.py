@@ -323,6 +323,11 @@ def page_context(candidate):
         "image_panels": panels,
         "gif_player": gif_player(candidate, files),
         "beam_maps": beam_maps(candidate, files),
+        "dynamic_spectrum_url": (
+            _file_url(candidate, CandidateFile.Kind.DYNAMIC_SPECTRA_PNG, inline=True)
+            if CandidateFile.Kind.DYNAMIC_SPECTRA_PNG in files
+            else ""
+        ),
         "downloads": downloads(candidate, files, bool(points)),
         "lightcurve_points": len(points),
         "lightcurve_svg": lightcurve_svg(points) if points else "",

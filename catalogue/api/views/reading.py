@@ -14,7 +14,7 @@ from catalogue.api.views.base import (
     find_observation,
     find_project,
 )
-from catalogue.ingest.service import get_or_create_observation
+from catalogue.ingest.service import check_client_start, get_or_create_observation
 from catalogue.survey.models import (
     Beam,
     BeamFile,
@@ -61,6 +61,12 @@ class ObservationCreate(ApiView):
 
     @extend_schema(
         summary="Create or update a project and observation",
+        description=(
+            "The observation start is read by the server from DATE-OBS of the "
+            "lowest beam's std FITS once that file is stored; a `start_time` "
+            "sent before is a placeholder, one that disagrees with a stored "
+            "std FITS is refused (400, nothing changed)."
+        ),
         request={"application/json": s.ObservationWriteSerializer},
         responses={
             200: s.ObservationSerializer,
@@ -73,9 +79,10 @@ class ObservationCreate(ApiView):
         serializer = s.ObservationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        existed = Observation.objects.filter(
+        existing = Observation.objects.filter(
             project__slug=data["project"], sbid=data["sbid"]
-        ).exists()
+        ).first()
+        check_client_start(existing, data.get("start_time"))
         observation = get_or_create_observation(
             data["project"], data["sbid"], data.get("start_time")
         )
@@ -89,7 +96,7 @@ class ObservationCreate(ApiView):
         ).count()
         return Response(
             s.ObservationSerializer(observation).data,
-            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+            status=status.HTTP_200_OK if existing else status.HTTP_201_CREATED,
         )
 
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.models import model_to_dict
 
 from catalogue.api.tokens.service import create_token
+from catalogue.ingest.incoming import INCOMING_FOLDER
 from catalogue.survey.models import (
     Beam,
     BeamFile,
@@ -62,9 +63,18 @@ def snapshot():
 
 
 def media_files(media_root):
+    """Stored files (not the parts of requests still being received)."""
     return sorted(
-        str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file()
+        str(p.relative_to(media_root))
+        for p in media_root.rglob("*")
+        if p.is_file() and INCOMING_FOLDER not in p.relative_to(media_root).parts
     )
+
+
+def incoming_files(media_root):
+    """Files of requests being received; none once every request has ended."""
+    folder = media_root / INCOMING_FOLDER
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
 def natural_state(project_slug):

@@ -14,10 +14,10 @@ import pytest
 from catalogue.api.serializers import PROJECT_SLUG_PATTERN
 from catalogue.api.tokens.service import create_token
 from catalogue.survey.models import (
-    CANDIDATE_NAME_VALIDATOR,
     MAX_BEAM_INDEX,
     SBID_VALIDATOR,
 )
+from catalogue.survey.pipeline_files import CANDIDATE_NAME_MAX_LENGTH
 from tests.catalogue.api.support import api_key_fixture, auth_fixture  # noqa: F401
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -71,7 +71,8 @@ def test_identifiers_carry_their_patterns(schema):
     }
     components = schema["components"]["schemas"]
     names = components["BeamState"]["properties"]["candidates"]["items"]
-    assert names["pattern"] == CANDIDATE_NAME_VALIDATOR.regex.pattern
+    assert names["maxLength"] == CANDIDATE_NAME_MAX_LENGTH
+    assert "any printable text" in names["description"]
     assert components["ObservationWrite"]["properties"]["sbid"]["pattern"] == (
         SBID_VALIDATOR.regex.pattern
     )

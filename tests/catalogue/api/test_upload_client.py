@@ -16,9 +16,17 @@ import pytest
 import requests
 
 from catalogue.api.tokens.service import create_token
+from catalogue.ingest.service import ingest_directory
 from catalogue.survey.models import Candidate, Observation
-from tests.catalogue.api.support import media_files, natural_state, sha256, snapshot
+from tests.catalogue.api.support import (
+    incoming_files,
+    media_files,
+    natural_state,
+    sha256,
+    snapshot,
+)
 from tests.catalogue.ingest.test_ingest import replace_value
+from tests.catalogue.named_candidates import SURVEY_NAMES, give_survey_names
 from tests.conftest import DEMO_BEAMS, DEMO_PER_BEAM, DEMO_SBID
 from tests.standins import StandInHandler, serve_in_thread
 
@@ -128,7 +136,16 @@ def test_killed_upload_resumed_equals_one_clean_run(
     files_after_clean = len(media_files(media_root))
 
     process = run_client(
-        live_server.url, demo_source_dir, "killed", "--pause", "0.1", wait=False
+        live_server.url,
+        demo_source_dir,
+        "killed",
+        "--pause",
+        "0.1",
+        "--parallel",
+        "1",
+        "--batch-files",
+        "4",
+        wait=False,
     )
     deadline = time.monotonic() + 60
     while len(media_files(media_root)) < files_after_clean + 10:
@@ -145,6 +162,7 @@ def test_killed_upload_resumed_equals_one_clean_run(
     assert code == 0, stderr
     assert natural_state("killed") == clean
     assert len(media_files(media_root)) == 2 * files_after_clean
+    assert incoming_files(media_root) == []
 
 
 def test_bad_token_fails_clearly_and_changes_nothing(
@@ -383,3 +401,25 @@ def test_retry_waits_are_capped(monkeypatch):
 
     assert api.call("GET", "projects/") == (200, {"error": "busy"})
     assert slept == [client.MAX_RETRY_WAIT_S, 2.0]
+
+
+def test_survey_names_upload_like_the_command_ingests_them(
+    live_server, run_client, demo_dir, media_root
+):
+    give_survey_names(demo_dir)
+
+    code, stdout, stderr = run_client(live_server.url, demo_dir)
+
+    assert code == 0, stderr
+    ingest_directory(demo_dir, "by-command")
+    through_api, by_command = natural_state("demo"), natural_state("by-command")
+    for key in ("candidates", "lightcurves", "beam_files", "candidate_files"):
+        assert through_api[key] == by_command[key]
+    stored = {row[1] for row in through_api["candidate_files"]}
+    assert set(SURVEY_NAMES) <= stored
+    assert "dynamic_spectra_png" in {row[2] for row in through_api["candidate_files"]}
+
+    code, stdout, stderr = run_client(live_server.url, demo_dir)
+
+    assert code == 0, stderr
+    assert "0 files sent" in stdout
