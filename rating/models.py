@@ -200,3 +200,9 @@ class Pulsar(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Models kept in modules of their own (the project's rating rules, the team's
+# comments), imported here so that Django registers them with the app.
+from rating.policy import ProjectRatingSettings  # noqa: E402, F401
+from rating.team import CandidateComment  # noqa: E402, F401
