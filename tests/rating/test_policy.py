@@ -78,8 +78,8 @@ def test_the_target_th_rating_takes_a_candidate_out_of_the_queue(sky, raters):
     save_rating(sky[0], c, Label.TRUE)  # 2 of 3 agree: retired
 
     assert sky[0].pk not in queue_ids(me)
-    retired = annotated_counts().filter(retired_q()).values_list(
-        "candidate_id", flat=True
+    retired = (
+        annotated_counts().filter(retired_q()).values_list("candidate_id", flat=True)
     )
     assert list(retired) == [sky[0].pk]
 
@@ -103,8 +103,8 @@ def test_a_project_target_and_majority_apply_to_its_candidates_only(sky, raters)
     rate(other, raters[1:2], [Label.TRUE])
 
     assert queue_ids(raters[0]) == [other.pk] + [c.pk for c in sky[1:]]
-    retired = annotated_counts().filter(retired_q()).values_list(
-        "candidate_id", flat=True
+    retired = (
+        annotated_counts().filter(retired_q()).values_list("candidate_id", flat=True)
     )
     assert list(retired) == [sky[0].pk]
 

@@ -24,7 +24,9 @@ def colleagues(candidate):
     ada, ben = UserFactory(username="ada"), UserFactory(username="ben")
     save_rating(candidate, ada, Label.TRUE, tag=TagFactory(name="Flare"), notes=SCRIPT)
     save_rating(candidate, ben, Label.FALSE, notes="sidelobe, I think")
-    CandidateComment.objects.create(candidate=candidate, user=ada, text="look at beam 3")
+    CandidateComment.objects.create(
+        candidate=candidate, user=ada, text="look at beam 3"
+    )
     return ada, ben
 
 
@@ -70,9 +72,7 @@ def test_a_project_can_show_the_team_always(rater_client, candidate, colleagues)
 
 def test_notes_and_comments_are_escaped(rater_client, rater, candidate, colleagues):
     save_rating(candidate, rater, Label.UNSURE)
-    rater_client.post(
-        reverse("rating:comment", args=[candidate.pk]), {"text": SCRIPT}
-    )
+    rater_client.post(reverse("rating:comment", args=[candidate.pk]), {"text": SCRIPT})
     html = page(rater_client, candidate).content.decode()
 
     assert SCRIPT not in html
