@@ -23,11 +23,15 @@ candidate, exact on every write path), never from grouping ratings.
 """
 
 from fractions import Fraction
+from typing import NamedTuple
 
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Greatest
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from rating.consensus import LABEL_COUNT_FIELDS
 from rating.models import CandidateLabelCount, Rating
@@ -95,6 +99,50 @@ def settings_for(project):
     return found
 
 
+class Rules(NamedTuple):
+    """One project's rule, as `ProjectRatingSettings` holds it."""
+
+    target_raters: int
+    majority_fraction: float
+    team_visibility: str
+
+
+DEFAULT_RULES = Rules(
+    DEFAULT_TARGET_RATERS, DEFAULT_MAJORITY_FRACTION, TeamVisibility.AFTER_MY_RATING
+)
+RULES_CACHE_KEY = "rating:project-rules:v1"
+RULES_TIMEOUT_S = 600  # s; saves and deletes through Django forget them at once
+
+
+def _load_rules():
+    rows = ProjectRatingSettings.objects.values_list(
+        "project_id", "target_raters", "majority_fraction", "team_visibility"
+    )
+    return {project_id: Rules(*rule) for project_id, *rule in rows}
+
+
+def project_rules():
+    """{project id: `Rules`} of the projects with a settings row (cached).
+
+    A handful of rows read by every queue step and candidate page, so they
+    live in the shared cache; projects without a row follow `DEFAULT_RULES`.
+    """
+    return cache.get_or_set(RULES_CACHE_KEY, _load_rules, RULES_TIMEOUT_S)
+
+
+def rules_of(project_id, rules=None):
+    """The `Rules` of one project."""
+    rules = project_rules() if rules is None else rules
+    return rules.get(project_id, DEFAULT_RULES)
+
+
+@receiver(post_save, sender=ProjectRatingSettings, dispatch_uid="rules-saved")
+@receiver(post_delete, sender=ProjectRatingSettings, dispatch_uid="rules-deleted")
+def forget_project_rules(**kwargs):
+    """A project's settings changed (or went with the project): re-read them."""
+    cache.delete(RULES_CACHE_KEY)
+
+
 def _total():
     return sum((F(field) for field in LABEL_COUNT_FIELDS.values()), Value(0))
 
@@ -103,19 +151,18 @@ def _top():
     return Greatest(*(F(field) for field in LABEL_COUNT_FIELDS.values()))
 
 
-def _per_project(field, default):
-    """Case expression: `field` of the outer candidate's project's settings.
+def _per_project(field):
+    """Expression: `field` of the `Rules` of the count row's candidate's project.
 
-    The settings table holds one row per project, read once here, so the
-    SQL carries constants instead of a join; projects without a row get
-    `default`.
+    The (cached) rules are few, so the SQL carries constants instead of a
+    join; only projects that differ from the default add a CASE branch
+    (and the join from the count row to the candidate's observation).
     """
-    rows = ProjectRatingSettings.objects.exclude(**{field: default}).values_list(
-        "project_id", field
-    )
+    default = getattr(DEFAULT_RULES, field)
     whens = [
         When(candidate__observation__project_id=project_id, then=Value(value))
-        for project_id, value in rows
+        for project_id, rule in project_rules().items()
+        if (value := getattr(rule, field)) != default
     ]
     return Case(*whens, default=Value(default)) if whens else Value(default)
 
@@ -127,8 +174,8 @@ def annotated_counts(counts=None):
     return counts.alias(
         n_ratings=_total(),
         top_share=Cast(_top(), FloatField()) / Cast(_total(), FloatField()),
-        target=_per_project("target_raters", DEFAULT_TARGET_RATERS),
-        majority=_per_project("majority_fraction", DEFAULT_MAJORITY_FRACTION),
+        target=_per_project("target_raters"),
+        majority=_per_project("majority_fraction"),
     )
 
 

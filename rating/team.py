@@ -20,12 +20,7 @@ from django.db import models
 from catalogue.survey.models import Candidate
 from rating.consensus import LABEL_COUNT_FIELDS
 from rating.models import Label, Rating
-from rating.policy import (
-    DEFAULT_MAJORITY_FRACTION,
-    DEFAULT_TARGET_RATERS,
-    ProjectRatingSettings,
-    TeamVisibility,
-)
+from rating.policy import TeamVisibility, project_rules, rules_of
 
 MAX_COMMENT_LENGTH = 5000  # characters
 
@@ -115,30 +110,14 @@ class TeamBlock:
     ratings: list = field(default_factory=list)  # colleagues' `Rating`s, newest first
 
 
-def _rules_by_project(project_ids):
-    """{project id: (target, majority, visibility)}; defaults where no row."""
-    default = (
-        DEFAULT_TARGET_RATERS,
-        DEFAULT_MAJORITY_FRACTION,
-        TeamVisibility.AFTER_MY_RATING,
-    )
-    rules = dict.fromkeys(project_ids, default)
-    rows = ProjectRatingSettings.objects.filter(project_id__in=project_ids).values_list(
-        "project_id", "target_raters", "majority_fraction", "team_visibility"
-    )
-    for project_id, target, majority, visibility in rows:
-        rules[project_id] = (target, majority, visibility)
-    return rules
-
-
 def team_blocks(candidate_ids, user, projects=None):
-    """{candidate id: `TeamBlock`} for `user`, in three queries whatever the set.
+    """{candidate id: `TeamBlock`} for `user`, in two queries whatever the set.
 
     Queries: the candidates' projects (left out when the caller passes
-    `projects`, {candidate id: project id}), the projects' settings and the
-    current ratings of the candidates (with rater and tag), which also give
-    the label counts. Colleagues' ratings are listed only where the block
-    is visible.
+    `projects`, {candidate id: project id}) and the current ratings of the
+    candidates (with rater and tag), which also give the label counts; the
+    projects' rules come from the cache (one more query when it is cold).
+    Colleagues' ratings are listed only where the block is visible.
     """
     candidate_ids = list(candidate_ids)
     if projects is None:
@@ -147,7 +126,7 @@ def team_blocks(candidate_ids, user, projects=None):
                 "pk", "observation__project_id"
             )
         )
-    rules = _rules_by_project(set(projects.values()))
+    rules = project_rules()
     ratings = {}
     for rating in (
         Rating.objects.filter(candidate_id__in=candidate_ids)
@@ -159,7 +138,7 @@ def team_blocks(candidate_ids, user, projects=None):
     for candidate_id in candidate_ids:
         if candidate_id not in projects:
             continue
-        target, majority, visibility = rules[projects[candidate_id]]
+        target, majority, visibility = rules_of(projects[candidate_id], rules)
         mine = [r for r in ratings.get(candidate_id, []) if r.user_id == user.pk]
         visible = bool(mine) or visibility == TeamVisibility.ALWAYS
         label_counts = dict.fromkeys(LABEL_COUNT_FIELDS, 0)

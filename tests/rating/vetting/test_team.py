@@ -133,12 +133,13 @@ def test_team_blocks_cost_the_same_queries_for_one_or_many_candidates(rater):
         save_rating(candidate, UserFactory(), Label.TRUE)
         save_rating(candidate, rater, Label.FALSE)
 
+    team_blocks([few[0].pk], rater)  # the projects' rules come into the cache
     with CaptureQueriesContext(connection) as one:
         team_blocks([c.pk for c in few], rater)
     with CaptureQueriesContext(connection) as twenty:
         blocks = team_blocks([c.pk for c in many], rater)
 
-    assert len(one) == len(twenty) == 3
+    assert len(one) == len(twenty) == 2
     assert all(block.visible and len(block.ratings) == 1 for block in blocks.values())
     assert blocks[many[0].pk].consensus.label is None  # one true, one false
 
@@ -158,7 +159,8 @@ def test_candidate_page_queries_stay_pinned_with_a_busy_team(
     with django_assert_num_queries(len(quiet)) as busy:
         response = page(rater_client, candidate)
 
-    # The team adds three queries: the project's settings, the candidate's
-    # ratings (with raters and tags), its comments (with their authors).
-    assert len(busy) == 15, [q["sql"] for q in busy.captured_queries]
+    # The team adds two queries: the candidate's ratings (with raters and
+    # tags) and its comments (with their authors); the project's rules are
+    # cached.
+    assert len(busy) == 14, [q["sql"] for q in busy.captured_queries]
     assert team_html(response).count("data-team-rating") == 6
