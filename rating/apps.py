@@ -16,7 +16,9 @@ class RatingConfig(AppConfig):
         from rating.catalogue_contributions import rating_counts, tag_choices
         from rating.catalogue_filters import RatingFilters
         from rating.models import Tag
+        from rating.summary.progress import connect_progress_refreshes
 
         register_filterset(RatingFilters)
         register_reference_list("tags", tag_choices, (Tag,))
         register_count_annotations(rating_counts)
+        connect_progress_refreshes()

@@ -171,7 +171,7 @@ def annotated_counts(counts=None):
     """`CandidateLabelCount` rows with `n_ratings`, `top_share`, `target` and
     `majority` (the candidate's project's rule)."""
     counts = CandidateLabelCount.objects.all() if counts is None else counts
-    return counts.alias(
+    return counts.annotate(
         n_ratings=_total(),
         top_share=Cast(_top(), FloatField()) / Cast(_total(), FloatField()),
         target=_per_project("target_raters"),

@@ -1,0 +1,119 @@
+"""How far the team has got under the projects' rules (`rating.policy`).
+
+For the best-beam candidates of the selected project or observation (all
+projects when neither is chosen): how many have reached their target
+number of ratings, how many of those are retired and how many disputed
+(at target without the majority), how many are rated but below target,
+and how many remain below target. Other filters of the summary (rater,
+label, tag, dates) select ratings, not candidates, and are not applied.
+
+The rated figures are one aggregate over the trigger-kept count rows; the
+candidate total is one COUNT kept in the cache and forgotten whenever
+candidates change (`forget_candidate_totals`), since counting a million
+candidates costs more than the rest of the page.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count
+from django.http import QueryDict
+from django.urls import reverse
+from django.db.models.signals import post_delete
+
+from catalogue.survey.models import Candidate, Observation, Project
+from catalogue.survey.signals import candidates_changed
+from rating.policy import annotated_counts, at_target_q, queue_params, retired_q
+
+TOTALS_GENERATION_KEY = "rating:progress-totals-generation"
+TOTALS_TIMEOUT_S = 600  # s; bounds the age after writes that bypass the portal
+
+
+@dataclass(frozen=True)
+class Progress:
+    candidates: int  # best-beam candidates of the selection
+    rated: int  # with at least one rating
+    at_target: int
+    retired: int
+
+    @property
+    def disputed(self):
+        return self.at_target - self.retired
+
+    @property
+    def in_progress(self):
+        return self.rated - self.at_target
+
+    @property
+    def remaining(self):
+        """Below target: what the "needs ratings" queue still holds for someone."""
+        return max(self.candidates - self.at_target, 0)
+
+    @property
+    def percent_at_target(self):
+        return 100 * self.at_target / self.candidates if self.candidates else None
+
+
+def _scope(selection):
+    lookups = {}
+    if selection and selection.get("project"):
+        lookups["observation__project"] = selection["project"]
+    if selection and selection.get("observation"):
+        lookups["observation"] = selection["observation"]
+    return lookups
+
+
+def forget_candidate_totals(**kwargs):
+    """Signal receiver: candidates changed, count them again on next use."""
+    cache.set(TOTALS_GENERATION_KEY, time.time_ns(), None)
+
+
+def candidate_total(lookups):
+    """Best-beam candidates matching `lookups` (cached)."""
+    generation = cache.get_or_set(TOTALS_GENERATION_KEY, time.time_ns, None)
+    scope = ",".join(
+        f"{name}={getattr(v, 'pk', v)}" for name, v in sorted(lookups.items())
+    )
+    key = f"rating:progress-total:{generation}:{scope}"
+    return cache.get_or_set(
+        key,
+        lambda: Candidate.objects.filter(is_best_beam=True, **lookups).count(),
+        TOTALS_TIMEOUT_S,
+    )
+
+
+def rating_progress(selection):
+    """`Progress` of the selection's project / observation (None if invalid)."""
+    if selection is None:
+        return None
+    lookups = _scope(selection)
+    counts = annotated_counts().filter(
+        candidate__is_best_beam=True,
+        **{f"candidate__{name}": value for name, value in lookups.items()},
+    )
+    figures = counts.aggregate(
+        rated=Count("pk"),
+        at_target=Count("pk", filter=at_target_q()),
+        retired=Count("pk", filter=retired_q()),
+    )
+    return Progress(candidates=candidate_total(lookups), **figures)
+
+
+def queue_url(summary_params):
+    """The queue ("needs ratings" Rate & next) of the summary's project."""
+    params = QueryDict(mutable=True)
+    if summary_params.get("project"):  # a slug, as the catalogue takes it
+        params["project"] = summary_params["project"]
+    return f"{reverse('rating:rate_next')}?{queue_params(params).urlencode()}"
+
+
+def connect_progress_refreshes():
+    """Forget the totals after ingests and deletions of survey data."""
+    candidates_changed.connect(forget_candidate_totals, dispatch_uid="progress")
+    for model in (Observation, Project):
+        post_delete.connect(
+            forget_candidate_totals,
+            sender=model,
+            dispatch_uid=f"progress-{model.__name__}",
+        )
