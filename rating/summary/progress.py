@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count
+from django.db.models.signals import post_delete
 from django.http import QueryDict
 from django.urls import reverse
-from django.db.models.signals import post_delete
 
 from catalogue.survey.models import Candidate, Observation, Project
 from catalogue.survey.signals import candidates_changed
