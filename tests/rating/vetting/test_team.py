@@ -55,7 +55,7 @@ def test_colleagues_votes_are_hidden_until_i_have_rated(
     assert shown.count("data-team-rating") == 2  # colleagues only, not me
     assert "ada" in shown and "ben" in shown and "Flare" in shown
     assert "sidelobe, I think" in shown
-    assert "Consensus" in shown and "3 of 3 ratings" in shown
+    assert "Consensus" in shown and "3 ratings (target 3)" in shown
     assert "retired" in shown  # 2 of 3 true
     assert "look at beam 3" in after.content.decode()
 
