@@ -1,16 +1,19 @@
 """How far the team has got under the projects' rules (`rating.policy`).
 
-For the best-beam candidates of the selected project or observation (all
-projects when neither is chosen): how many have reached their target
-number of ratings, how many of those are retired and how many disputed
-(at target without the majority), how many are rated but below target,
-and how many remain below target. Other filters of the summary (rater,
-label, tag, dates) select ratings, not candidates, and are not applied.
+For the candidates of the selected project or observation (all projects
+when neither is chosen): how many have reached their target number of
+ratings, how many of those are retired and how many disputed (at target
+without the majority), how many are rated but below target, and how many
+remain below target. Other filters of the summary (rater, label, tag,
+dates) select ratings, not candidates, and are not applied. Every
+candidate counts, best beam or not: the count rows then need no join to
+the candidate table.
 
-The rated figures are one aggregate over the trigger-kept count rows; the
-candidate total is one COUNT kept in the cache and forgotten whenever
-candidates change (`forget_candidate_totals`), since counting a million
-candidates costs more than the rest of the page.
+Without a selection the rated figures are one aggregate over the
+trigger-kept count rows (one per rated candidate). With one, the count
+rows are joined to their candidates (a scan of the project's candidates),
+so those figures are cached for `SELECTED_TIMEOUT_S`. Candidate totals are
+one COUNT each, cached until candidates change (`forget_candidate_totals`).
 """
 
 import time
@@ -28,11 +31,12 @@ from rating.policy import annotated_counts, at_target_q, queue_params, retired_q
 
 TOTALS_GENERATION_KEY = "rating:progress-totals-generation"
 TOTALS_TIMEOUT_S = 600  # s; bounds the age after writes that bypass the portal
+SELECTED_TIMEOUT_S = 60  # s; age of a selected project's or observation's figures
 
 
 @dataclass(frozen=True)
 class Progress:
-    candidates: int  # best-beam candidates of the selection
+    candidates: int  # candidates of the selection
     rated: int  # with at least one rating
     at_target: int
     retired: int
@@ -70,7 +74,7 @@ def forget_candidate_totals(**kwargs):
 
 
 def candidate_total(lookups):
-    """Best-beam candidates matching `lookups` (cached)."""
+    """Candidates matching `lookups` (cached)."""
     generation = cache.get_or_set(TOTALS_GENERATION_KEY, time.time_ns, None)
     scope = ",".join(
         f"{name}={getattr(v, 'pk', v)}" for name, v in sorted(lookups.items())
@@ -78,8 +82,26 @@ def candidate_total(lookups):
     key = f"rating:progress-total:{generation}:{scope}"
     return cache.get_or_set(
         key,
-        lambda: Candidate.objects.filter(is_best_beam=True, **lookups).count(),
+        lambda: Candidate.objects.filter(**lookups).count(),
         TOTALS_TIMEOUT_S,
+    )
+
+
+def _scope_key(lookups):
+    return ",".join(
+        f"{name}={getattr(value, 'pk', value)}"
+        for name, value in sorted(lookups.items())
+    )
+
+
+def _rated_figures(lookups):
+    counts = annotated_counts().filter(
+        **{f"candidate__{name}": value for name, value in lookups.items()}
+    )
+    return counts.aggregate(
+        rated=Count("pk"),
+        at_target=Count("pk", filter=at_target_q()),
+        retired=Count("pk", filter=retired_q()),
     )
 
 
@@ -88,15 +110,14 @@ def rating_progress(selection):
     if selection is None:
         return None
     lookups = _scope(selection)
-    counts = annotated_counts().filter(
-        candidate__is_best_beam=True,
-        **{f"candidate__{name}": value for name, value in lookups.items()},
-    )
-    figures = counts.aggregate(
-        rated=Count("pk"),
-        at_target=Count("pk", filter=at_target_q()),
-        retired=Count("pk", filter=retired_q()),
-    )
+    if lookups:
+        figures = cache.get_or_set(
+            f"rating:progress-rated:{_scope_key(lookups)}",
+            lambda: _rated_figures(lookups),
+            SELECTED_TIMEOUT_S,
+        )
+    else:
+        figures = _rated_figures(lookups)
     return Progress(candidates=candidate_total(lookups), **figures)
 
 

@@ -32,20 +32,20 @@ def test_progress_counts_target_retired_disputed_and_remaining(
     rate(a, team, [Label.TRUE, Label.TRUE, Label.FALSE])  # retired (2/3)
     rate(b, team, [Label.TRUE, Label.FALSE, Label.UNSURE])  # disputed
     rate(c, team, [Label.TRUE])  # started
-    CandidateFactory(is_best_beam=False)  # not a best beam: not counted
+    CandidateFactory(is_best_beam=False)  # every candidate counts
 
     progress = rating_progress({})
 
-    assert (progress.candidates, progress.rated) == (5, 3)
+    assert (progress.candidates, progress.rated) == (6, 3)
     assert (progress.at_target, progress.retired, progress.disputed) == (2, 1, 1)
-    assert (progress.in_progress, progress.remaining) == (1, 3)
+    assert (progress.in_progress, progress.remaining) == (1, 4)
 
     client.force_login(team[0])
     html = client.get(reverse("ratings:summary")).content.decode()
     section = html[html.index('id="progress"') :]
     assert 'data-progress="retired">1<' in section
     assert 'data-progress="disputed">1<' in section
-    assert 'data-progress="remaining">3<' in section
+    assert 'data-progress="remaining">4<' in section
     assert "rating_status=needs_ratings" in section
 
 
