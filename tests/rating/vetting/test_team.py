@@ -164,3 +164,21 @@ def test_candidate_page_queries_stay_pinned_with_a_busy_team(
     # cached.
     assert len(busy) == 14, [q["sql"] for q in busy.captured_queries]
     assert team_html(response).count("data-team-rating") == 6
+
+
+def test_the_queue_link_keeps_the_list_filters_and_starts_after_me(
+    rater_client, candidate
+):
+    html = page(rater_client, candidate, "?project=vast&beam=3").content.decode()
+
+    link = html[html.index('id="queue-link"') - 300 : html.index('id="queue-link"')]
+    href = link[link.index('href="') + 6 :].split('"')[0].replace("&amp;", "&")
+    assert href.startswith(reverse("rating:rate_next") + "?")
+    for part in (
+        "project=vast",
+        "beam=3",
+        "rating_status=needs_ratings",
+        "sort=-chi_square_sigma",
+        f"after={candidate.pk}",
+    ):
+        assert part in href
