@@ -81,6 +81,8 @@ def test_home_page_quick_links(client, rater, home):
 
     assert 'href="/catalogue/"' in html
     assert f'href="{reverse("rating:rate_next")}"' in html
+    queue = "?rating_status=needs_ratings&amp;sort=-chi_square_sigma"
+    assert f'href="{reverse("rating:rate_next")}{queue}"' in html
 
 
 @pytest.mark.django_db
