@@ -26,6 +26,7 @@ from fractions import Fraction
 from typing import NamedTuple
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
@@ -44,6 +45,15 @@ DEFAULT_MAJORITY_FRACTION = 2 / 3
 # the catalogue keeps an index on for sorting (`-chi_square_sigma`, NULLs
 # last), so the queue's seek reads that index at any depth.
 QUEUE_SORT = "-chi_square_sigma"
+
+
+def validate_more_than_half(value):
+    """A majority fraction must leave one label ahead: above 1/2, at most 1."""
+    if not 0.5 < value <= 1.0:
+        raise ValidationError(
+            "The majority fraction must be more than 0.5 and at most 1 "
+            "(e.g. 0.6667 for 2/3)."
+        )
 
 
 class TeamVisibility(models.TextChoices):
@@ -65,9 +75,10 @@ class ProjectRatingSettings(models.Model):
     )
     majority_fraction = models.FloatField(
         default=DEFAULT_MAJORITY_FRACTION,
-        validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
+        validators=[validate_more_than_half],
         help_text="Retired when it has the target number of ratings and the most "
-        "chosen label has at least this share of them (0.5–1; 0.6667 = 2/3).",
+        "chosen label has at least this share of them (above 0.5, at most 1; "
+        "0.6667 = 2/3).",
     )
     team_visibility = models.CharField(
         max_length=16,
