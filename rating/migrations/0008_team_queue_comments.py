@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0007_saved_queries'),
+        ('catalogue', '0006_candidate_fk_indexes_covered'),
         ('rating', '0007_pulsar_s400'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
