@@ -2,12 +2,14 @@
 
 Each model lives in the package of the layer that owns it: the survey data
 in `catalogue.survey.models`, upload tokens in `catalogue.api.tokens`, the
-catalogue page's remembered columns in `catalogue.browse.models`. Code
+catalogue page's remembered columns in `catalogue.browse.models`, saved
+queries in `catalogue.browse.saved_queries`. Code
 imports them from there; this module only makes Django register them.
 """
 
 from catalogue.api.tokens.models import UploadToken  # noqa: F401
 from catalogue.browse.models import CataloguePreference  # noqa: F401
+from catalogue.browse.saved_queries import SavedQuery  # noqa: F401
 from catalogue.survey.models import (  # noqa: F401
     Beam,
     BeamFile,

@@ -16,6 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from catalogue.browse.saved_queries import shared_queries
 from home.blocks import BaseStreamBlock
 from home.feeds import ReleaseNotesAtomFeed, ReleaseNotesFeed
 from home.figures import user_figures
@@ -39,6 +40,10 @@ def staging_details():
     return mark_safe(text)
 
 
+# The home page lists this many of the team's shared catalogue queries, by name.
+MAX_SHARED_QUERIES_SHOWN = 20
+
+
 class HomePage(Page):
     """The site root: an editable introduction and body, live figures."""
 
@@ -59,6 +64,9 @@ class HomePage(Page):
         if request.user.is_authenticated:
             context["figures"] = user_figures(request.user)
             context["links"] = app_links()
+            context["shared_queries"] = list(
+                shared_queries()[:MAX_SHARED_QUERIES_SHOWN]
+            )
         context["staging_details"] = staging_details()
         return context
 

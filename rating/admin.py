@@ -3,6 +3,8 @@
 from django.contrib import admin
 
 from rating.models import Rating, RatingHistory, Tag
+from rating.policy import ProjectRatingSettings
+from rating.team import CandidateComment
 
 
 @admin.register(Tag)
@@ -37,3 +39,23 @@ class RatingAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CandidateComment)
+class CandidateCommentAdmin(admin.ModelAdmin):
+    """Staff may read and remove comments (e.g. posted by mistake)."""
+
+    list_display = ["candidate", "user", "created_at"]
+    search_fields = ["candidate__name", "user__username", "text"]
+    list_select_related = ["candidate", "user"]
+    raw_id_fields = ["candidate", "user"]
+    readonly_fields = ["candidate", "user", "text", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ProjectRatingSettings)
+class ProjectRatingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["project", "target_raters", "majority_fraction", "team_visibility"]
+    list_select_related = ["project"]

@@ -16,9 +16,11 @@ class RatingConfig(AppConfig):
         from rating.catalogue_contributions import rating_counts, tag_choices
         from rating.catalogue_filters import RatingFilters
         from rating.models import Tag
+        from rating.summary.progress import connect_progress_refreshes
         from rating.tag_keys import ProjectTagKey, tag_key_table
 
         register_filterset(RatingFilters)
         register_reference_list("tags", tag_choices, (Tag,))
         register_reference_list("tag_keys", tag_key_table, (Tag, ProjectTagKey))
         register_count_annotations(rating_counts)
+        connect_progress_refreshes()

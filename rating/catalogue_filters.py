@@ -4,7 +4,8 @@ The catalogue lists survey data and knows nothing of ratings; `RatingConfig`'s
 `ready()` registers `RatingFilters` with
 `catalogue.browse.filters.register_filterset`, which adds these filters (in
 this order, after the cone search) and their methods to the catalogue's
-FilterSet. Query parameters: `rating_status`, `my_label` (the viewer's own
+FilterSet. Query parameters: `rating_status` (its "needs_ratings" value is
+the rating queue of `rating.policy`), `my_label` (the viewer's own
 label), `label` (anyone's), `tag`, `consensus` and `disputed`.
 
 At a million candidates no filter may count ratings per candidate. "Rated",
@@ -24,12 +25,14 @@ from rating.consensus import (
     disputed_candidate_ids,
 )
 from rating.models import CandidateLabelCount, Label, Rating, Tag
+from rating.policy import needs_ratings
 
 RATING_STATUS_CHOICES = (
     ("unrated", "Unrated"),
     ("rated", "Rated by anyone"),
     ("unrated_by_me", "Unrated by me"),
     ("rated_by_me", "Rated by me"),
+    ("needs_ratings", "Needs ratings (queue)"),
 )
 
 
@@ -92,6 +95,9 @@ class RatingFilters(django_filters.FilterSet):
         me = self._me()
         if me is None:
             return queryset.none() if value == "rated_by_me" else queryset
+        if value == "needs_ratings":
+            # Below the project's target, not rated by me (`rating.policy`).
+            return needs_ratings(queryset, me)
         mine = Rating.objects.filter(user=me)
         if value == "rated_by_me":
             self._at_most(mine)

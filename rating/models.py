@@ -202,5 +202,10 @@ class Pulsar(models.Model):
         return self.name
 
 
+# Models kept in modules of their own (the project's rating rules, the team's
+# comments), imported here so that Django registers them with the app.
+from rating.policy import ProjectRatingSettings  # noqa: E402, F401
+
 # Number keys 1–9 → tags, per project: its own module, registered here.
 from rating.tag_keys import ProjectTagKey  # noqa: E402, F401
+from rating.team import CandidateComment  # noqa: E402, F401

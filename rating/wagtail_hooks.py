@@ -5,6 +5,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from catalogue.admin_permissions import ReadDeletePermissionPolicy
 from rating.models import Rating, Tag
+from rating.policy import ProjectRatingSettings
 from rating.tag_keys import ProjectTagKey
 
 
@@ -48,6 +49,27 @@ class RatingViewSet(ModelViewSet):
         )
 
 
+class ProjectRatingSettingsViewSet(ModelViewSet):
+    """Per project: target raters, retirement majority, team visibility.
+
+    A project without a row uses the defaults (`rating.policy`); the row is
+    created with them the first time the portal asks, or here.
+    """
+
+    model = ProjectRatingSettings
+    icon = "cog"
+    menu_label = "Project rating settings"
+    list_display = ["project", "target_raters", "majority_fraction", "team_visibility"]
+    form_fields = ["project", "target_raters", "majority_fraction", "team_visibility"]
+    copy_view_enabled = False
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=ProjectRatingSettings.objects.select_related("project"),
+            **kwargs,
+        )
+
+
 class ProjectTagKeyViewSet(ModelViewSet):
     """Which tag each number key 1–9 sets, per project (default: first nine)."""
 
@@ -72,6 +94,9 @@ class RatingViewSetGroup(ModelViewSetGroup):
     items = (
         RatingViewSet("cms_ratings", url_prefix="ratings"),
         TagViewSet("cms_tags", url_prefix="tags"),
+        ProjectRatingSettingsViewSet(
+            "cms_project_rating_settings", url_prefix="project-rating-settings"
+        ),
         ProjectTagKeyViewSet("cms_tag_keys", url_prefix="tag-keys"),
     )
 

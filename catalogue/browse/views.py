@@ -34,6 +34,7 @@ from catalogue.browse.querying import (
     sorted_candidates,
 )
 from catalogue.browse.reference_lists import reference_lists
+from catalogue.browse.saved_queries import queries_for
 from catalogue.browse.tables import (
     CHOOSABLE_COLUMNS,
     DISPLAY,
@@ -42,6 +43,8 @@ from catalogue.browse.tables import (
 )
 from catalogue.survey.columns import NUMERIC_COLUMNS
 
+# The shown columns in the URL: `columns=name,peak_map,...` (table order kept).
+COLUMNS_PARAM = "columns"
 FILTER_GROUPS = {
     "search": ("name", "project", "observation", "beam", "deep_num", "best_beam"),
     "cone": ("cone_ra", "cone_dec", "cone_radius", "cone_unit", "cone_target"),
@@ -56,11 +59,18 @@ FILTER_GROUPS = {
 }
 
 
-def chosen_columns(user):
-    """The user's remembered column choice ([] means the default set).
+def chosen_columns(user, params=None):
+    """The columns to show ([] means the default set).
 
-    `portal.backends.PortalModelBackend` loads the preference with the user.
+    The URL's `columns` parameter (comma-separated names, unknown ones
+    ignored) when present, so a shared link or saved query shows the same
+    columns to everyone; otherwise the user's remembered choice, which
+    `portal.backends.PortalModelBackend` loads with the user.
     """
+    if params is not None and COLUMNS_PARAM in params:
+        known = {name for name, _ in CHOOSABLE_COLUMNS}
+        names = params.get(COLUMNS_PARAM, "").split(",")
+        return [name for name in names if name in known]
     try:
         return user.catalogue_preference.columns
     except CataloguePreference.DoesNotExist:
@@ -106,7 +116,9 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     def get_table_kwargs(self):
         cone = self.filterset.cone is not None
         return {
-            "exclude": excluded_columns(chosen_columns(self.request.user), cone),
+            "exclude": excluded_columns(
+                chosen_columns(self.request.user, self.request.GET), cone
+            ),
             "order_by": clean_sort(self.request.GET.get("sort"), cone),
             # The list's filters, sort and page size: Previous / Next and "back
             # to list" on the candidate page walk and find this same list.
@@ -135,6 +147,8 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
                 },
             ),
             table_html=table_html(table, params),
+            saved_queries=list(queries_for(self.request.user)),
+            saved_query=query_without(params, "page"),
         )
         return context
 
@@ -285,7 +299,10 @@ def choose_columns(request):
         user=request.user, defaults={"columns": columns}
     )
     # Only a re-encoded query string travels back: never a URL, so never an
-    # open redirect or a header injection.
-    query = QueryDict(request.POST.get("query", "")).urlencode()
+    # open redirect or a header injection. The choice rides in it too, so
+    # the address of the page says which columns it shows.
+    params = QueryDict(request.POST.get("query", ""), mutable=True)
+    params[COLUMNS_PARAM] = ",".join(columns)
+    query = params.urlencode()
     target = reverse("catalogue:list")
     return redirect(f"{target}?{query}" if query else target)

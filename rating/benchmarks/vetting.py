@@ -6,7 +6,10 @@
   would. The ratings it makes are deleted again afterwards;
 - `next_in_list`: GET "Next" from the middle of the catalogue list sorted by
   each of several columns (target 15 ms median for every sort), walking on
-  as a rater pressing `n` would.
+  as a rater pressing `n` would;
+- `needs_ratings_next`: GET "Rate & next" in "needs ratings" mode (the
+  queue: below the project's target, not rated by me, most significant
+  first; target 20 ms median), walking the queue from its top.
 """
 
 from django.http import QueryDict
@@ -15,6 +18,7 @@ from django.urls import reverse
 from catalogue.browse.querying import filtered_candidates
 from catalogue.survey.models import Candidate
 from rating.models import Rating
+from rating.policy import queue_params
 
 
 def _bench_candidates(ctx):
@@ -90,3 +94,21 @@ def bench_next_in_list(ctx):
         figures[sort] = ctx.time_call(press_next)
     worst = max(figures.values(), key=lambda summary: summary["median_ms"])
     return {**worst, "sorts": figures}
+
+
+def bench_needs_ratings_next(ctx):
+    """Server time of the queue's next candidate (`/candidates/next/`, ms)."""
+    params = queue_params(QueryDict(f"project={ctx.dataset.get('project', 'bench')}"))
+    current = {"id": None}
+
+    def next_in_queue():
+        query = params.copy()
+        if current["id"] is not None:
+            query["after"] = str(current["id"])
+        response = ctx.client.get(f"{reverse('rating:rate_next')}?{query.urlencode()}")
+        if response.status_code != 302:
+            raise RuntimeError(f"queue answered {response.status_code}")
+        current["id"] = int(response["Location"].split("/")[2])
+
+    figures = ctx.time_call(next_in_queue)
+    return {"url": f"{reverse('rating:rate_next')}?{params.urlencode()}", **figures}

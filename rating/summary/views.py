@@ -40,6 +40,7 @@ from rating.summary.exports import (
 )
 from rating.summary.figures import summary_figures
 from rating.summary.filters import RatingFilter
+from rating.summary.progress import queue_url, rating_progress
 from rating.summary.tables import ConsensusTable, RatingTable
 
 
@@ -103,6 +104,8 @@ class RatingSummaryView(RatingFilterMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.figures)
+        context["progress"] = rating_progress(selection_of(self.filterset))
+        context["queue_url"] = queue_url(self.request.GET)
         context["tab"] = "ratings"
         return context
 

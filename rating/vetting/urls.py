@@ -8,6 +8,7 @@ urlpatterns = [
     path("candidates/next/", views.rate_next, name="rate_next"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate"),
     path("candidates/<int:pk>/rate/", views.rate, name="rate"),
+    path("candidates/<int:pk>/comments/", views.comment, name="comment"),
     path("candidates/<int:pk>/position/", views.list_position, name="list_position"),
     re_path(
         r"^candidates/(?P<pk>\d+)/(?P<direction>previous|next)/$",

@@ -17,6 +17,7 @@ from catalogue.browse.pagination import DEFAULT_PER_PAGE, clamp_per_page
 from catalogue.survey.models import Candidate
 from rating.models import save_rating
 from rating.references.nearby import nearby_objects
+from rating.team import add_comment
 from rating.vetting.external_links import external_links
 from rating.vetting.forms import RadiusForm, RatingForm, TagForm
 from rating.vetting.navigation import (
@@ -27,6 +28,7 @@ from rating.vetting.navigation import (
     next_unrated_id,
 )
 from rating.vetting.page import candidate_queryset, page_context, rating_state
+from rating.vetting.team_panel import CommentForm, team_context
 
 
 def _with_filters(url, querystring):
@@ -47,7 +49,7 @@ def _list_url(params, position=None):
     return _with_filters(reverse("catalogue:list"), list_params.urlencode())
 
 
-def _render_page(request, candidate, form=None, status=200):
+def _render_page(request, candidate, form=None, status=200, comment_form=None):
     querystring = filter_querystring(request.GET)
     params = filter_params(request.GET)
     radius_form = RadiusForm(request.GET or None)
@@ -75,6 +77,7 @@ def _render_page(request, candidate, form=None, status=200):
         "list_url": _list_url(params),
         "external_links": external_links(candidate.ra, candidate.dec),
         **state,
+        **team_context(candidate, request.user, state["history"], params, comment_form),
         **page_context(candidate),
     }
     return render(request, "rating/candidate_detail.html", context, status=status)
@@ -166,6 +169,20 @@ def neighbour(request, pk, direction):
         messages.info(request, f"There is no {direction} candidate in this list.")
         target = pk
     return redirect(candidate_url(target, querystring))
+
+
+@login_required
+@require_POST
+def comment(request, pk):
+    """Add a comment to the candidate's thread, then show it in the history."""
+    candidate = get_object_or_404(candidate_queryset(), pk=pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _render_page(request, candidate, status=400, comment_form=form)
+    add_comment(candidate, request.user, form.cleaned_data["text"])
+    messages.success(request, "Comment posted.")
+    url = candidate_url(candidate.pk, filter_querystring(request.GET))
+    return redirect(url + "#history")
 
 
 def _wants_json(request):

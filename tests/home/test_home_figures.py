@@ -63,8 +63,9 @@ def test_home_page_figures_take_a_constant_number_of_queries(
     client.force_login(rater)
     client.get("/")  # warm Wagtail's site cache
 
-    # Wagtail routing 4, session and user 2, figures 3, menu 1, permissions 2.
-    with django_assert_max_num_queries(12) as few:
+    # Wagtail routing 4, session and user 2, figures 3, menu 1, permissions 2,
+    # the team's shared queries 1.
+    with django_assert_max_num_queries(13) as few:
         client.get("/")
     for candidate in [CandidateFactory() for _ in range(20)]:
         save_rating(candidate, rater, "false")
@@ -80,6 +81,8 @@ def test_home_page_quick_links(client, rater, home):
 
     assert 'href="/catalogue/"' in html
     assert f'href="{reverse("rating:rate_next")}"' in html
+    queue = "?rating_status=needs_ratings&amp;sort=-chi_square_sigma"
+    assert f'href="{reverse("rating:rate_next")}{queue}"' in html
 
 
 @pytest.mark.django_db

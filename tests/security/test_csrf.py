@@ -11,9 +11,11 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from catalogue.api.tokens.models import UploadToken
+from catalogue.browse.saved_queries import SavedQuery
 from catalogue.survey.models import Observation, Project
 from home.models import HomePage
 from rating.models import Rating, Tag
+from rating.team import CandidateComment
 from tests.security.test_permission_matrix import ACCESS
 
 # name → (URL args from the `world` fixture, form data a real submit would send)
@@ -22,10 +24,13 @@ FORMS = {
     "logout": ((), {}),
     "password_change": ((), {"old_password": "x", "new_password1": "y"}),
     "catalogue:columns": ((), {"columns": ["name"]}),
+    "catalogue:save_query": ((), {"name": "sneaky", "query": "project=x"}),
+    "catalogue:delete_query": ((999999,), {}),
     "tokens:list": ((), {"name": "sneaky"}),
     "tokens:revoke": (("token",), {}),
     "rating:rate": (("candidate",), {"label": "true", "action": "save"}),
     "rating:tag_create": ((), {"name": "Sneaky tag"}),
+    "rating:comment": (("candidate",), {"text": "sneaky comment"}),
     "ratings:delete": (("rating",), {}),
     "siteadmin:delete_observation": (("observation",), {}),
     "siteadmin:delete_project": (("project",), {}),
@@ -40,6 +45,8 @@ def state():
         UploadToken.objects.filter(revoked_at__isnull=True).count(),
         Observation.objects.count(),
         Project.objects.count(),
+        CandidateComment.objects.count(),
+        SavedQuery.objects.count(),
     )
 
 

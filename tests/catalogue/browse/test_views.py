@@ -132,7 +132,9 @@ def test_column_choice_is_remembered_per_user(client, alice, catalogue):
         {"columns": ["peak_map", "deep_name", "bogus"], "query": "project=vast"},
     )
     assert response.status_code == 302
-    assert response["Location"] == f"{LIST_URL}?project=vast"
+    # The choice also travels in the URL (`columns`), in the posted order.
+    columns = "columns=peak_map%2Cdeep_name"
+    assert response["Location"] == f"{LIST_URL}?project=vast&{columns}"
     assert CataloguePreference.objects.get(user=alice).columns == [
         "peak_map",
         "deep_name",

@@ -7,6 +7,7 @@ from portal.benchmarking import BenchContext
 from rating.benchmarks.vetting import (
     NEXT_IN_LIST_SORTS,
     bench_candidate_page,
+    bench_needs_ratings_next,
     bench_next_in_list,
     bench_rate_next,
 )
@@ -40,3 +41,16 @@ def test_next_in_list_benchmark_walks_every_sort():
 
     assert set(figures["sorts"]) == set(NEXT_IN_LIST_SORTS)
     assert all(summary["runs"] == 3 for summary in figures["sorts"].values())
+
+
+@pytest.mark.django_db
+def test_needs_ratings_benchmark_walks_the_queue():
+    load_synthetic_catalogue(200, observations=1)
+    ctx = BenchContext(
+        user=UserFactory(), repeat=3, warmup=1, dataset={"project": "bench"}
+    )
+
+    figures = bench_needs_ratings_next(ctx)
+
+    assert figures["runs"] == 3 and figures["median_ms"] > 0
+    assert "rating_status=needs_ratings" in figures["url"]

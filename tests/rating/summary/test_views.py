@@ -110,10 +110,12 @@ def test_consensus_and_disputed_lists(client, rated, rater):
     [
         # session, user, page + 6 prefetches, charts (3, which count the ratings:
         # no COUNT(*) for the pager), kappa, 4 choices,
-        # and the site header's 3 (Wagtail site, menu pages, user menu)
-        (reverse("ratings:summary"), 20),
+        # the site header's 3 (Wagtail site, menu pages, user menu), and the
+        # progress figures' 3 (one aggregate; the candidate total and the
+        # projects' rules, both cached after this first view)
+        (reverse("ratings:summary"), 23),
         # ... plus one lookup per model-choice filter value
-        (reverse("ratings:summary") + "?user=ada&project=survey&sort=beam", 22),
+        (reverse("ratings:summary") + "?user=ada&project=survey&sort=beam", 25),
         # session, user, count, page, 4 filter choices, header 3
         (reverse("ratings:consensus"), 11),
         (reverse("ratings:consensus") + "?disputed=1&sort=-n_raters", 11),

@@ -98,6 +98,8 @@ def test_query_count_is_pinned_and_the_same_for_a_bare_and_a_rich_candidate(
         5, beam=demo_candidate.beam, ra=demo_candidate.ra, dec=demo_candidate.dec
     )
     page(rater_client, demo_candidate)  # warm the preview caches
+    # 13 for the page itself, 2 for the team block and history (the
+    # candidate's ratings, its comments; the project's rules are cached).
     with django_assert_max_num_queries(15) as rich_queries:
         response = page(rater_client, demo_candidate, "?radius=3600")
 
