@@ -223,3 +223,16 @@ def test_postgres_is_tuned_from_the_memory_variable(merged):
         scripts = [v for v in db["volumes"] if v["target"] == "/opt/portal"]
         assert scripts[0]["source"] == str(REPO / "docker/postgres")
         assert scripts[0]["read_only"] is True
+
+
+def test_prod_web_runs_the_replicas_nginx_balances_over(merged):
+    for flavour in ("prod", "staging"):
+        services = merged[flavour]["services"]
+        web = services["web"]
+        assert web["deploy"]["replicas"] == 2  # WEB_REPLICAS in .env.example
+        # Nothing that would stop `--scale web=N`: no fixed name, no host port.
+        assert "container_name" not in web
+        assert not web.get("ports")
+        # nginx names the service, which resolves to every replica.
+        assert services["nginx"]["environment"]["WEB_UPSTREAM"] == "web:8000"
+        assert services["nginx"]["environment"]["NGINX_RESOLVER"] == "127.0.0.11"
