@@ -148,6 +148,10 @@ restore: env-file ## Replace database and media by BACKUP=backups/<UTC time>
 	$(COMPOSE_CMD) up -d web
 
 LOAD_ARGS ?=
+# REPLICAS=2: that many gunicorns behind the production nginx config on
+# loopback, sharing PostgreSQL and Redis; one is killed halfway
+# (tests/load/replicas.py).
+REPLICAS ?=
 
-load: venv ## 50 simulated raters for 60 s against gunicorn + PostgreSQL → var/load/load.json
-	$(PY) tests/load/run_load.py $(LOAD_ARGS)
+load: venv ## 50 simulated raters for 60 s against gunicorn + PostgreSQL (REPLICAS=2: behind nginx, one killed) → var/load/load.json
+	$(PY) -m tests.load.run_load $(if $(REPLICAS),--replicas $(REPLICAS)) $(LOAD_ARGS)

@@ -89,5 +89,6 @@ class StandInDNS:
 
     def __exit__(self, *exc):
         self.stopped.set()
-        self.thread.join()
+        if self.thread.is_alive():
+            self.thread.join()
         self.sock.close()
