@@ -151,6 +151,17 @@ def kill_replica(portal, at_s, events, stop, stats):
         return
     before = time.perf_counter()
     os.killpg(portal.process.pid, signal.SIGKILL)
+    # The kill lands when the last process of the group is gone: until then
+    # the kernel still queues new connections on the replica's socket, and
+    # requests nginx sends on them die with it (they were in flight there).
+    portal.process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(portal.process.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.01)
     stats.kill_window = (before, time.perf_counter())
     events.append({"at_s": round(at_s, 1), "fault": f"killed replica {portal.address}"})
 

@@ -206,13 +206,40 @@ class Stats:
             self.rated_pairs.add((username, candidate_id))
 
 
+class Phases:
+    """Every rater logs in first; the measured run (and any fault) starts
+    once all have, so a slow machine's password hashing is not load."""
+
+    LOGIN_TIMEOUT_S = 300
+
+    def __init__(self, raters):
+        self.pending = raters
+        self.changed = threading.Condition()
+        self.started = threading.Event()
+        self.login_deadline = time.monotonic() + self.LOGIN_TIMEOUT_S
+        self.deadline = None
+
+    def login_done(self):
+        with self.changed:
+            self.pending -= 1
+            self.changed.notify_all()
+
+    def wait_for_logins(self):
+        with self.changed:
+            self.changed.wait_for(lambda: self.pending == 0, self.LOGIN_TIMEOUT_S)
+
+    def begin(self, duration_s):
+        self.deadline = time.monotonic() + duration_s
+        self.started.set()
+
+
 class Rater(threading.Thread):
     """One simulated rater: logs in, then browses and rates until the deadline."""
 
-    def __init__(self, portal, username, candidate_ids, deadline, stats, seed):
+    def __init__(self, portal, username, candidate_ids, phases, stats, seed):
         super().__init__(daemon=True)
         self.portal, self.username = portal, username
-        self.candidate_ids, self.deadline, self.stats = candidate_ids, deadline, stats
+        self.candidate_ids, self.phases, self.stats = candidate_ids, phases, stats
         self.random = random.Random(seed)
         self.session = requests.Session()
         if portal.host_header:  # through nginx: HTTPS to its temporary certificate
@@ -285,11 +312,16 @@ class Rater(threading.Thread):
                 self.request("rate-next", "GET", response.headers["Location"])
 
     def run(self):
-        # A login lost with a killed replica is tried again, as a person would.
-        while not self.login():
-            if time.monotonic() >= self.deadline:
-                return
-        while time.monotonic() < self.deadline:
+        logged_in = False
+        try:
+            while not logged_in and time.monotonic() < self.phases.login_deadline:
+                logged_in = self.login()
+        finally:
+            self.phases.login_done()
+        self.phases.started.wait()
+        if not logged_in:
+            return
+        while time.monotonic() < self.phases.deadline:
             choice = self.random.random()
             candidate_id = self.random.choice(self.candidate_ids)
             if choice < 0.3:
@@ -377,18 +409,20 @@ def run_raters(target, ids, args, stats, fault):
     """Drive the raters against `target` (a Portal or the nginx front) while
     `fault(events, stop)` runs beside them; return (elapsed s, fault events)."""
     events, stop = [], threading.Event()
-    deadline = time.monotonic() + args.duration
+    phases = Phases(args.users)
     raters = [
-        Rater(target, f"load-rater-{n:02d}", ids, deadline, stats, seed=n)
+        Rater(target, f"load-rater-{n:02d}", ids, phases, stats, seed=n)
         for n in range(args.users)
     ]
+    for rater in raters:
+        rater.start()
+    phases.wait_for_logins()
+    started = time.monotonic()
+    phases.begin(args.duration)
     fault_thread = None
     if fault:
         fault_thread = threading.Thread(target=fault, args=(events, stop))
         fault_thread.start()
-    started = time.monotonic()
-    for rater in raters:
-        rater.start()
     for rater in raters:
         rater.join(timeout=args.duration + 120)
     elapsed = time.monotonic() - started
