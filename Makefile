@@ -33,10 +33,11 @@ run: demo ## Serve the portal with demo data on http://127.0.0.1:8000 (SQLite)
 	@echo "Serving on http://$(HOST):$(PORT)/ — demo login printed above."
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Debian packages the tests drive: browser tests (chromium), the nginx test
-# (nginx, envsubst from gettext-base), certificate and healthcheck scripts,
-# backup and restore (pg_dump, pg_restore, psql).
-SYSTEM_PACKAGES := chromium nginx gettext-base openssl curl postgresql-client
+# Debian packages the tests drive: browser tests (chromium, and libatomic1 for
+# the Node.js driver inside the playwright wheel), the nginx test (nginx,
+# envsubst from gettext-base), certificate and healthcheck scripts, backup
+# and restore (pg_dump, pg_restore, psql).
+SYSTEM_PACKAGES := chromium libatomic1 nginx gettext-base openssl curl postgresql-client
 
 system-packages: ## Install the Debian packages the tests drive (root + apt-get only)
 	@sh scripts/system-packages.sh $(SYSTEM_PACKAGES)
