@@ -33,10 +33,11 @@ run: demo ## Serve the portal with demo data on http://127.0.0.1:8000 (SQLite)
 	@echo "Serving on http://$(HOST):$(PORT)/ — demo login printed above."
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Debian packages the tests drive: browser tests (chromium), the nginx test
-# (nginx, envsubst from gettext-base), certificate and healthcheck scripts,
-# backup and restore (pg_dump, pg_restore, psql).
-SYSTEM_PACKAGES := chromium nginx gettext-base openssl curl postgresql-client
+# Debian packages the tests drive: browser tests (chromium, and libatomic1 for
+# the Node.js driver inside the playwright wheel), the nginx test (nginx,
+# envsubst from gettext-base), certificate and healthcheck scripts, backup
+# and restore (pg_dump, pg_restore, psql).
+SYSTEM_PACKAGES := chromium libatomic1 nginx gettext-base openssl curl postgresql-client
 # The boot test's container engine (`make stack-test`).
 STACK_PACKAGES := podman runc debootstrap
 
@@ -163,6 +164,10 @@ stack-test: venv ## Boot dev, prod and staging under podman (stand-in images) an
 		$(BIN)/pytest -m stack -v tests/deploy/test_stack_boot.py
 
 LOAD_ARGS ?=
+# REPLICAS=2: that many gunicorns behind the production nginx config on
+# loopback, sharing PostgreSQL and Redis; one is killed halfway
+# (tests/load/replicas.py).
+REPLICAS ?=
 
-load: venv ## 50 simulated raters for 60 s against gunicorn + PostgreSQL → var/load/load.json
-	$(PY) tests/load/run_load.py $(LOAD_ARGS)
+load: venv ## 50 simulated raters for 60 s against gunicorn + PostgreSQL (REPLICAS=2: behind nginx, one killed) → var/load/load.json
+	$(PY) -m tests.load.run_load $(if $(REPLICAS),--replicas $(REPLICAS)) $(LOAD_ARGS)

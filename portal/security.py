@@ -1,7 +1,8 @@
 """Portal-wide protections: CSP with nonces, 503 on a lost database, JSON API errors.
 
 CSP: scripts, images, frames and connections only from the portal
-itself and the configured Firefly origin; an inline `<script>` runs only
+itself and the configured Firefly origin (images and connections also from
+the media object storage, when media lives there); an inline `<script>` runs only
 with the per-request nonce (`{{ csp_nonce }}` in templates).
 """
 
@@ -36,13 +37,14 @@ def firefly_origins():
 def build_policy(nonce):
     """The CSP header value for one response."""
     firefly = " ".join(firefly_origins())
+    media = settings.MEDIA_STORAGE_ORIGIN  # presigned media URLs (object storage)
     directives = {
         "default-src": "'self'",
         "script-src": f"'self' 'nonce-{nonce}' {firefly}",
         "style-src": f"'self' 'unsafe-inline' {firefly}",
-        "img-src": f"'self' data: blob: {firefly}",
+        "img-src": f"'self' data: blob: {firefly} {media}",
         "font-src": "'self' data:",
-        "connect-src": f"'self' {firefly}",
+        "connect-src": f"'self' {firefly} {media}",
         "frame-src": f"'self' {firefly}",
         "worker-src": "'self' blob:",
         "object-src": "'none'",
@@ -50,7 +52,9 @@ def build_policy(nonce):
         "form-action": "'self'",
         "frame-ancestors": "'self'",
     }
-    return "; ".join(f"{name} {value.strip()}" for name, value in directives.items())
+    return "; ".join(
+        f"{name} {' '.join(value.split())}" for name, value in directives.items()
+    )
 
 
 class ContentSecurityPolicyMiddleware:

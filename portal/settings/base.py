@@ -178,6 +178,11 @@ STATICFILES_FINDERS = [
 
 # Uploaded survey files; served only to logged-in users (never publicly).
 MEDIA_URL = "/media/"
+# Media in S3-compatible object storage (production with AWS_STORAGE_BUCKET_NAME):
+# the origin browsers fetch the presigned URLs from (allowed by the CSP), and
+# the seconds such a URL stays valid after the portal's permission check.
+MEDIA_STORAGE_ORIGIN = ""
+MEDIA_URL_EXPIRY_S = int(os.environ.get("MEDIA_URL_EXPIRY_S", "60"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # Largest single uploaded file and request body, in bytes.

@@ -5,7 +5,8 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings.base import *  # noqa: F401,F403
-from portal.settings.base import env_bool, env_list
+from portal.settings.base import MEDIA_URL_EXPIRY_S, env_bool, env_list
+from portal.settings.object_storage import s3_media_origin, s3_media_storage
 
 
 def require_env(name):
@@ -32,6 +33,13 @@ STORAGES = {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Media on several hosts: S3-compatible object storage through django-storages,
+# enabled by naming a bucket (portal/settings/object_storage.py).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = s3_media_storage(os.environ, MEDIA_URL_EXPIRY_S)
+    MEDIA_STORAGE_ORIGIN = s3_media_origin(os.environ)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,8 +1,8 @@
 """Files, previews and asynchronous fragments of the candidate page (login required).
 
 Downloads keep the pipeline's file names (`<SBID>_beam<NN>_<product>_<name>.<ext>`);
-behind nginx (`MEDIA_ACCEL_REDIRECT=true`) nginx sends the bytes, as for
-`portal.media`.
+behind nginx (`MEDIA_ACCEL_REDIRECT=true`) nginx sends the bytes, from object
+storage the store does, after a redirect, as for `portal.media`.
 """
 
 import mimetypes
@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from catalogue.survey.models import Candidate, CandidateFile
-from portal.media import accel_redirect
+from portal.media import delegated_download
 from rating.references.nearby import nearby_objects
 from rating.references.simbad import SimbadUnavailable, simbad_objects
 from rating.vetting.forms import (
@@ -70,11 +70,13 @@ def file_download(request, pk, kind):
     filename = pipeline_filename(candidate, stored)
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     disposition = "inline" if request.GET.get("inline") else "attachment"
-    response = accel_redirect(stored.file.name, content_type)
+    response = delegated_download(
+        stored.file.storage,
+        stored.file.name,
+        content_type,
+        content_disposition_header(disposition == "attachment", filename),
+    )
     if response is not None:
-        response["Content-Disposition"] = content_disposition_header(
-            disposition == "attachment", filename
-        )
         return response
     return FileResponse(
         stored.file.open("rb"),

@@ -70,14 +70,15 @@ def prepare_portal(env, username, password, staff=False):
     assert collect.wait() == 0 and migrate.wait() == 0
 
 
-def start_gunicorn(env, port, logs, workers=2):
-    """gunicorn serving the portal on 127.0.0.1:`port`; logs go to `logs`/."""
+def start_gunicorn(env, port, logs, workers=2, address="127.0.0.1"):
+    """gunicorn serving the portal on `address`:`port` (a loopback address);
+    logs go to `logs`/."""
     return subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "portal.wsgi:application",
             "--bind",
-            f"127.0.0.1:{port}",
+            f"{address}:{port}",
             "--workers",
             str(workers),
             "--access-logfile",
@@ -90,16 +91,16 @@ def start_gunicorn(env, port, logs, workers=2):
     )
 
 
-def wait_for_port(port, process, timeout=60):
+def wait_for_port(port, process, timeout=60, address="127.0.0.1"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.poll() is None, f"server exited with {process.returncode}"
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            socket.create_connection((address, port), timeout=1).close()
             return
         except OSError:
             time.sleep(0.2)
-    raise AssertionError(f"nothing listens on port {port} after {timeout} s")
+    raise AssertionError(f"nothing listens on {address}:{port} after {timeout} s")
 
 
 def stop(process, sig=signal.SIGTERM):

@@ -9,7 +9,7 @@ import pytest
 from tests.deploy.conftest import REPO, compose_config
 
 BASE_SERVICES = {"web", "db", "redis", "firefly"}
-PROD_SERVICES = BASE_SERVICES | {"nginx", "certbot", "autoheal"}
+PROD_SERVICES = BASE_SERVICES | {"nginx", "certbot", "autoheal", "backup"}
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +103,7 @@ def test_prod_runs_gunicorn_behind_nginx_only(merged):
         "nginx": [80, 443],
         "certbot": [],
         "autoheal": [],
+        "backup": [],
     }
 
 
@@ -271,3 +272,37 @@ def test_the_dockerfile_takes_its_base_images_as_arguments():
     assert "FROM ${NGINX_IMAGE} AS nginx" in dockerfile
     # This machine's proxy CA is the boot test's business, never the image's.
     assert "PIP_CERT" not in dockerfile and "SSL_CERT_FILE" not in dockerfile
+
+
+def test_prod_web_runs_the_replicas_nginx_balances_over(merged):
+    for flavour in ("prod", "staging"):
+        services = merged[flavour]["services"]
+        web = services["web"]
+        assert web["deploy"]["replicas"] == 2  # WEB_REPLICAS in .env.example
+        # Nothing that would stop `--scale web=N`: no fixed name, no host port.
+        assert "container_name" not in web
+        assert not web.get("ports")
+        # nginx names the service, which resolves to every replica.
+        assert services["nginx"]["environment"]["WEB_UPSTREAM"] == "web:8000"
+        assert services["nginx"]["environment"]["NGINX_RESOLVER"] == "auto"
+
+
+def test_prod_backs_up_daily_keeping_a_set_number(merged):
+    for flavour, folder in (
+        ("prod", "backups/daily"),
+        ("staging", "backups/staging-daily"),
+    ):
+        backup = merged[flavour]["services"]["backup"]
+        assert backup["image"] == merged[flavour]["services"]["db"]["image"]
+        assert backup["entrypoint"] == ["sh", "/opt/portal/backup-loop.sh"]
+        env = backup["environment"]
+        assert env["BACKUP_KEEP"] == "7" and env["BACKUP_HOUR_UTC"] == "2"
+        assert env["PGHOST"] == "db" and env["PGDATABASE"] == "portal"
+        assert env["PGPASSWORD"] == "replace-me-with-a-long-random-password"
+        mounts = {v["target"]: v for v in backup["volumes"]}
+        assert mounts["/media"]["source"] == "django_media"
+        assert mounts["/media"]["read_only"] is True
+        assert mounts["/backups"]["source"] == str(REPO / folder)
+        assert mounts["/opt/portal"]["source"] == str(REPO / "docker/backup")
+        assert (REPO / "docker/backup/backup-loop.sh").is_file()
+        assert backup["depends_on"]["db"]["condition"] == "service_healthy"

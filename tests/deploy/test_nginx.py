@@ -24,6 +24,14 @@ from requests import Session
 from urllib3.exceptions import InsecureRequestWarning
 
 from tests.deploy.conftest import REPO, free_port
+from tests.deploy.nginx_runner import (
+    SELF_SIGNED,
+    check_config,
+    nginx_command,
+    render_template,
+    self_signed_certificate,
+    template_variables,
+)
 from tests.deploy.servers import (
     prepare_portal,
     production_env,
@@ -47,31 +55,9 @@ DOMAIN = "portal.test"
 USERNAME = "observer"
 PASSWORD = "a-long-test-password-9341"
 MEDIA_PATH = "SB50230/beam00/cand_0001_deep.fits"
-TEMPLATE = REPO / "docker/nginx/templates/portal.conf.template"
-SELF_SIGNED = REPO / "docker/nginx/entrypoint.d/25-self-signed-certificate.sh"
 HEALTHCHECK = REPO / "docker/healthcheck.py"
 HSTS = "max-age=31536000; includeSubDomains; preload"
 REDIS_DB = 14  # this module's own Redis database
-
-MAIN_CONF = """
-daemon off;
-master_process on;
-worker_processes 1;
-user root;
-pid {root}/nginx.pid;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {root}/nginx-access.log;
-    client_body_temp_path {root}/client_body;
-    proxy_temp_path {root}/proxy;
-    fastcgi_temp_path {root}/fastcgi;
-    uwsgi_temp_path {root}/uwsgi;
-    scgi_temp_path {root}/scgi;
-    include {root}/conf.d/*.conf;
-}}
-"""
 
 
 def django_env(root, web_port, redis):
@@ -85,25 +71,6 @@ def django_env(root, web_port, redis):
         TRUSTED_PROXIES="127.0.0.1",
         **({"REDIS_URL": redis} if redis else {}),
     )
-
-
-def render_template(root, variables):
-    """envsubst with only the defined variables, as the nginx image's
-    20-envsubst-on-templates.sh does (nginx's own $variables stay)."""
-    environment = {"PATH": os.environ["PATH"], **variables}
-    defined = " ".join(f"${{{name}}}" for name in environment)
-    rendered = subprocess.run(
-        ["envsubst", defined],
-        input=TEMPLATE.read_text(),
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert "${" not in rendered, "a template variable was left unset"
-    (root / "conf.d").mkdir()
-    (root / "conf.d/portal.conf").write_text(rendered)
-    (root / "nginx.conf").write_text(MAIN_CONF.format(root=root))
 
 
 def web_healthcheck(env):
@@ -133,45 +100,20 @@ def stack(tmp_path_factory):
     (acme / "token-abc123").write_text("token-abc123.account-thumbprint")
 
     cert_dir = root / "letsencrypt/live" / DOMAIN
-    subprocess.run(
-        ["sh", str(SELF_SIGNED)],
-        env={
-            "PATH": os.environ["PATH"],
-            "NGINX_CERT_DIR": str(cert_dir),
-            "PORTAL_DOMAIN": DOMAIN,
-        },
-        check=True,
-        capture_output=True,
-    )
+    self_signed_certificate(cert_dir, DOMAIN)
     render_template(
         root,
-        {
-            "PORTAL_DOMAIN": DOMAIN,
-            "NGINX_HTTP_PORT": str(ports.http),
-            "NGINX_HTTPS_PORT": str(ports.https),
-            "NGINX_CERT_DIR": str(cert_dir),
-            "NGINX_ACME_ROOT": str(root / "acme"),
-            "NGINX_STATIC_ROOT": str(root / "static"),
-            "NGINX_MEDIA_ROOT": str(root / "media"),
-            "NGINX_RESOLVER": "127.0.0.1",
-            "WEB_UPSTREAM": f"127.0.0.1:{ports.web}",
-            "FIREFLY_UPSTREAM": f"127.0.0.1:{ports.firefly}",
-            "NGINX_MAX_BODY": "1m",
-            "NGINX_API_MAX_BODY": "4m",
-            "NGINX_RELOAD_INTERVAL": "6h",
-        },
+        template_variables(
+            root,
+            DOMAIN,
+            ports,
+            web_upstream=f"127.0.0.1:{ports.web}",
+            resolver="127.0.0.1",
+            cert_dir=cert_dir,
+        ),
     )
-    nginx_args = [
-        "/usr/sbin/nginx",
-        "-p",
-        str(root),
-        "-c",
-        str(root / "nginx.conf"),
-        "-e",
-        str(root / "nginx-error.log"),
-    ]
-    checked = subprocess.run([*nginx_args, "-t"], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr
+    nginx_args = nginx_command(root)
+    check_config(root)
 
     # The Dockerfile's build step and the web container's first start.
     prepare_portal(env, USERNAME, PASSWORD)

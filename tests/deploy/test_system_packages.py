@@ -69,6 +69,7 @@ def test_make_test_installs_the_system_packages_first():
     (install,) = [line for line in lines if "system-packages.sh" in line]
     assert install.split()[2:] == [
         "chromium",
+        "libatomic1",
         "nginx",
         "gettext-base",
         "openssl",

@@ -1,5 +1,7 @@
 """`make load`: many simulated raters against a real gunicorn on PostgreSQL.
 
+Run as `python -m tests.load.run_load` from the repository root.
+
 Starts gunicorn with the production settings over loopback, drives N
 concurrent raters for D seconds (browse the catalogue with filters, open
 candidate pages, submit ratings, rate & next), reports requests/s, latency
@@ -24,12 +26,27 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 import requests
+
+from tests.load.replicas import (
+    DOMAIN,
+    NginxFront,
+    in_flight,
+    kill_replica,
+    probe,
+    replica_addresses,
+    replica_problems,
+    shared_redis_url,
+)
+from tests.load.replicas import (
+    free_port as replica_port,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -60,9 +77,14 @@ def percentile(values, fraction):
 class Portal:
     """A gunicorn serving the portal with production settings on loopback."""
 
-    def __init__(self, database_url, workers, static_root):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+    def __init__(
+        self, database_url, workers, static_root, address="127.0.0.1", port=None, env=()
+    ):
+        self.address = address
+        self.port = port or free_port()
+        self.url = f"http://{address}:{self.port}"
+        self.origin = self.url  # what a browser sends as Referer
+        self.host_header = None  # the Host header is the URL's
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "portal.settings.production",
@@ -74,6 +96,7 @@ class Portal:
             "STATIC_ROOT": str(static_root),
             "MEDIA_ROOT": str(static_root.parent / "media"),
             "CONN_MAX_AGE": "60",
+            **dict(env),
         }
         self.workers = workers
         self.process = None
@@ -107,7 +130,7 @@ class Portal:
                 "gunicorn",
                 "portal.wsgi:application",
                 "--bind",
-                f"127.0.0.1:{self.port}",
+                f"{self.address}:{self.port}",
                 "--workers",
                 str(self.workers),
                 "--timeout",
@@ -119,6 +142,7 @@ class Portal:
             ],
             cwd=ROOT,
             env=self.env,
+            start_new_session=True,  # its own process group, killed as one
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -155,15 +179,26 @@ class Stats:
         self.submissions = 0
         self.rated_pairs = set()
         self.clean_503 = 0
+        self.error_records = []  # kind, method, status, started, finished
 
-    def record(self, kind, started, status, error=None):
+    def record(self, kind, started, status, error=None, method="GET"):
+        finished = time.perf_counter()
         with self.lock:
-            self.latencies_ms.append((time.perf_counter() - started) * 1000)
+            self.latencies_ms.append((finished - started) * 1000)
             self.statuses[status] += 1
             if status == 503:
                 self.clean_503 += 1
             elif error:
                 self.errors.append(f"{kind}: {error}")
+                self.error_records.append(
+                    {
+                        "kind": kind,
+                        "method": method,
+                        "status": status,
+                        "started": started,
+                        "finished": finished,
+                    }
+                )
 
     def acknowledge(self, username, candidate_id):
         with self.lock:
@@ -171,15 +206,46 @@ class Stats:
             self.rated_pairs.add((username, candidate_id))
 
 
+class Phases:
+    """Every rater logs in first; the measured run (and any fault) starts
+    once all have, so a slow machine's password hashing is not load."""
+
+    LOGIN_TIMEOUT_S = 300
+
+    def __init__(self, raters):
+        self.pending = raters
+        self.changed = threading.Condition()
+        self.started = threading.Event()
+        self.login_deadline = time.monotonic() + self.LOGIN_TIMEOUT_S
+        self.deadline = None
+
+    def login_done(self):
+        with self.changed:
+            self.pending -= 1
+            self.changed.notify_all()
+
+    def wait_for_logins(self):
+        with self.changed:
+            self.changed.wait_for(lambda: self.pending == 0, self.LOGIN_TIMEOUT_S)
+
+    def begin(self, duration_s):
+        self.deadline = time.monotonic() + duration_s
+        self.started.set()
+
+
 class Rater(threading.Thread):
     """One simulated rater: logs in, then browses and rates until the deadline."""
 
-    def __init__(self, portal, username, candidate_ids, deadline, stats, seed):
+    def __init__(self, portal, username, candidate_ids, phases, stats, seed):
         super().__init__(daemon=True)
         self.portal, self.username = portal, username
-        self.candidate_ids, self.deadline, self.stats = candidate_ids, deadline, stats
+        self.candidate_ids, self.phases, self.stats = candidate_ids, phases, stats
         self.random = random.Random(seed)
         self.session = requests.Session()
+        if portal.host_header:  # through nginx: HTTPS to its temporary certificate
+            self.session.headers["Host"] = portal.host_header
+            self.session.verify = False
+            self.session.trust_env = False
 
     def request(self, kind, method, path, allow_redirects=True, **kwargs):
         started = time.perf_counter()
@@ -192,7 +258,7 @@ class Rater(threading.Thread):
                 **kwargs,
             )
         except requests.RequestException as exc:
-            self.stats.record(kind, started, "connection-error", repr(exc))
+            self.stats.record(kind, started, "connection-error", repr(exc), method)
             return None
         ok = response.status_code < 400
         self.stats.record(
@@ -200,6 +266,7 @@ class Rater(threading.Thread):
             started,
             response.status_code,
             None if ok else f"{method} {path} → {response.status_code}",
+            method,
         )
         return response if ok else None
 
@@ -217,7 +284,7 @@ class Rater(threading.Thread):
                 "username": self.username,
                 "password": PASSWORD,
             },
-            headers={"Referer": self.portal.url + "/accounts/login/"},
+            headers={"Referer": self.portal.origin + "/accounts/login/"},
         )
         return done is not None and "sessionid" in self.session.cookies
 
@@ -236,7 +303,7 @@ class Rater(threading.Thread):
                 "notes": f"load test, {action}",
                 "action": action,
             },
-            headers={"Referer": page.url},
+            headers={"Referer": self.portal.origin + f"/candidates/{candidate_id}/"},
             allow_redirects=False,
         )
         if response is not None and response.status_code == 302:
@@ -245,9 +312,16 @@ class Rater(threading.Thread):
                 self.request("rate-next", "GET", response.headers["Location"])
 
     def run(self):
-        if not self.login():
+        logged_in = False
+        try:
+            while not logged_in and time.monotonic() < self.phases.login_deadline:
+                logged_in = self.login()
+        finally:
+            self.phases.login_done()
+        self.phases.started.wait()
+        if not logged_in:
             return
-        while time.monotonic() < self.deadline:
+        while time.monotonic() < self.phases.deadline:
             choice = self.random.random()
             candidate_id = self.random.choice(self.candidate_ids)
             if choice < 0.3:
@@ -331,20 +405,169 @@ def inject_faults(portal, duration, events, stop):
     )
 
 
+def run_raters(target, ids, args, stats, fault):
+    """Drive the raters against `target` (a Portal or the nginx front) while
+    `fault(events, stop)` runs beside them; return (elapsed s, fault events)."""
+    events, stop = [], threading.Event()
+    phases = Phases(args.users)
+    raters = [
+        Rater(target, f"load-rater-{n:02d}", ids, phases, stats, seed=n)
+        for n in range(args.users)
+    ]
+    for rater in raters:
+        rater.start()
+    phases.wait_for_logins()
+    started = time.monotonic()
+    phases.begin(args.duration)
+    fault_thread = None
+    if fault:
+        fault_thread = threading.Thread(target=fault, args=(events, stop))
+        fault_thread.start()
+    for rater in raters:
+        rater.join(timeout=args.duration + 120)
+    elapsed = time.monotonic() - started
+    stop.set()
+    if fault_thread:
+        fault_thread.join()
+    return elapsed, events
+
+
+def run_single(args, out, stats):
+    """One gunicorn, raters straight at it (optionally with --faults)."""
+    portal = Portal(args.database_url, args.workers or 4, out.parent / "static")
+    prepare_database(portal, args.candidates, args.users)
+    ids = candidate_ids(portal)
+    portal.start()
+    fault = None
+    if args.faults:
+
+        def fault(events, stop):
+            inject_faults(portal, args.duration, events, stop)
+
+    try:
+        elapsed, events = run_raters(portal, ids, args, stats, fault)
+        recovered = requests.get(portal.url + "/healthz", timeout=10).status_code == 200
+        alive = portal.process.poll() is None
+    finally:
+        portal.stop()
+    ratings, history, pairs = stored_counts(portal)
+    problems = []
+    if args.faults:
+        # A request in flight on the killed worker may have been stored without its
+        # answer reaching the client: every acknowledged rating must be stored.
+        if not stats.rated_pairs <= pairs:
+            problems.append("an acknowledged rating is missing")
+        if history < stats.submissions:
+            problems.append("history rows missing for acknowledged submissions")
+        if not recovered or not alive:
+            problems.append("the portal did not recover by itself")
+        if any(
+            isinstance(status, int) and status >= 500 and status != 503
+            for status in stats.statuses
+        ):
+            problems.append("a server error other than a clean 503")
+    else:
+        if stats.errors:
+            problems.append(f"{len(stats.errors)} failed requests")
+        if ratings != len(stats.rated_pairs) or pairs != stats.rated_pairs:
+            problems.append("stored ratings differ from acknowledged ratings")
+        if history != stats.submissions:
+            problems.append("history rows differ from acknowledged submissions")
+    details = {
+        "workers": args.workers or 4,
+        "portal_recovered": recovered,
+        "portal_process_alive": alive,
+    }
+    return elapsed, events, (ratings, history, pairs), problems, details
+
+
+def run_replicas(args, out, stats):
+    """Replicas behind nginx sharing PostgreSQL and Redis; one killed halfway."""
+    addresses = replica_addresses(args.replicas)
+    port = replica_port(addresses)
+    redis = shared_redis_url()
+    env = {
+        "TRUSTED_PROXIES": "127.0.0.0/8",
+        **({"REDIS_URL": redis} if redis else {}),
+    }
+    workers = args.workers or 2
+    portals = [
+        Portal(
+            args.database_url,
+            workers,
+            out.parent / "static",
+            address,
+            port,
+            # portal.test through nginx; its own address for the health probe
+            {**env, "ALLOWED_HOSTS": f"{DOMAIN},{address}"},
+        )
+        for address in addresses
+    ]
+    prepare_database(portals[0], args.candidates, args.users)
+    ids = candidate_ids(portals[0])
+    front = NginxFront(
+        tempfile.mkdtemp(prefix="nginx-", dir=out.parent), addresses, port
+    )
+    try:
+        for portal in portals:
+            portal.start()
+        front.start()
+
+        def fault(events, stop):
+            kill_replica(portals[0], args.duration / 2, events, stop, stats)
+
+        elapsed, events = run_raters(front, ids, args, stats, fault)
+        recovered = probe(front)
+    finally:
+        front.stop()
+        for portal in portals:
+            portal.stop()
+    ratings, history, pairs = stored_counts(portals[0])
+    problems = replica_problems(stats, ratings, history, pairs)
+    if not recovered:
+        problems.append("the portal stopped answering through nginx")
+    window = getattr(stats, "kill_window", None)
+    details = {
+        "replicas": addresses,
+        "workers_per_replica": workers,
+        "redis": redis,
+        "requests_per_replica": front.requests_per_replica(),
+        "errors_in_flight_at_kill": sum(
+            1 for error in stats.error_records if in_flight(error, window)
+        ),
+        "portal_recovered": recovered,
+    }
+    return elapsed, events, (ratings, history, pairs), problems, details
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load")
     parser.add_argument("--users", type=int, default=50, help="concurrent raters")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="gunicorn workers (default 4, or 2 per replica)",
+    )
     parser.add_argument("--candidates", type=int, default=20_000)
     parser.add_argument("--faults", action="store_true")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        help="N >= 2: N gunicorns behind nginx, one killed halfway (tests/load/"
+        "replicas.py)",
+    )
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/portal_load"
     )
     parser.add_argument("--out", default=str(ROOT / "var" / "load" / "load.json"))
     args = parser.parse_args()
+    if args.replicas == 1 or (args.replicas and args.faults):
+        parser.error("--replicas takes 2 or more, and not with --faults")
 
-    out = Path(args.out)
+    out = Path(args.out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [
@@ -357,43 +580,16 @@ def main():
         ],
         capture_output=True,
     )
-    portal = Portal(args.database_url, args.workers, out.parent / "static")
-    prepare_database(portal, args.candidates, args.users)
-    ids = candidate_ids(portal)
-    portal.start()
-    stats, events, stop = Stats(), [], threading.Event()
-    try:
-        deadline = time.monotonic() + args.duration
-        raters = [
-            Rater(portal, f"load-rater-{n:02d}", ids, deadline, stats, seed=n)
-            for n in range(args.users)
-        ]
-        fault_thread = None
-        if args.faults:
-            fault_thread = threading.Thread(
-                target=inject_faults, args=(portal, args.duration, events, stop)
-            )
-            fault_thread.start()
-        started = time.monotonic()
-        for rater in raters:
-            rater.start()
-        for rater in raters:
-            rater.join(timeout=args.duration + 120)
-        elapsed = time.monotonic() - started
-        stop.set()
-        if fault_thread:
-            fault_thread.join()
-        recovered = requests.get(portal.url + "/healthz", timeout=10).status_code == 200
-        portal_alive = portal.process.poll() is None
-    finally:
-        portal.stop()
-
-    ratings, history, pairs = stored_counts(portal)
+    stats = Stats()
+    run = run_replicas if args.replicas else run_single
+    elapsed, events, (ratings, history, _pairs), problems, details = run(
+        args, out, stats
+    )
     latencies = stats.latencies_ms
     report = {
         "users": args.users,
         "duration_s": args.duration,
-        "workers": args.workers,
+        **details,
         "faults": events,
         "requests": len(latencies),
         "requests_per_s": round(len(latencies) / elapsed, 1),
@@ -411,32 +607,8 @@ def main():
         "acknowledged_pairs": len(stats.rated_pairs),
         "stored_ratings": ratings,
         "stored_history_rows": history,
-        "portal_recovered": recovered,
-        "portal_process_alive": portal_alive,
+        "problems": problems,
     }
-    problems = []
-    if args.faults:
-        # A request in flight on the killed worker may have been stored without its
-        # answer reaching the client: every acknowledged rating must be stored.
-        if not stats.rated_pairs <= pairs:
-            problems.append("an acknowledged rating is missing")
-        if history < stats.submissions:
-            problems.append("history rows missing for acknowledged submissions")
-        if not recovered or not portal_alive:
-            problems.append("the portal did not recover by itself")
-        if any(
-            isinstance(status, int) and status >= 500 and status != 503
-            for status in stats.statuses
-        ):
-            problems.append("a server error other than a clean 503")
-    else:
-        if stats.errors:
-            problems.append(f"{len(stats.errors)} failed requests")
-        if ratings != len(stats.rated_pairs) or pairs != stats.rated_pairs:
-            problems.append("stored ratings differ from acknowledged ratings")
-        if history != stats.submissions:
-            problems.append("history rows differ from acknowledged submissions")
-    report["problems"] = problems
     out.write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
     return 1 if problems else 0
