@@ -6,6 +6,7 @@ catalogue page's remembered columns in `catalogue.browse.models`. Code
 imports them from there; this module only makes Django register them.
 """
 
+from catalogue.access.models import Membership, MembershipLog  # noqa: F401
 from catalogue.api.tokens.models import UploadToken  # noqa: F401
 from catalogue.browse.models import CataloguePreference  # noqa: F401
 from catalogue.survey.models import (  # noqa: F401

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils._os import safe_join
 
+from catalogue.access.rules import may_see_media
 from portal.settings.base import env_bool
 
 ACCEL_PREFIX = "/protected-media/"
@@ -36,17 +37,21 @@ def accel_redirect(media_path, content_type):
 
 @login_required
 def protected_media(request, path):
-    """Send MEDIA_ROOT/`path` to an authenticated user; 404 outside MEDIA_ROOT."""
+    """Send MEDIA_ROOT/`path` to an authenticated user; 404 outside MEDIA_ROOT
+    and for a file of a project hidden from the user."""
     try:
         full_path = Path(safe_join(settings.MEDIA_ROOT, path))
     except Exception:
         raise Http404("No such file") from None
     if not full_path.is_file():
         raise Http404("No such file")
+    storage_name = Path(os.path.relpath(full_path, settings.MEDIA_ROOT)).as_posix()
+    if not may_see_media(request.user, storage_name):
+        # The same answer as a missing file: a restricted project's files do
+        # not exist for a non-member.
+        raise Http404("No such file")
     content_type = mimetypes.guess_type(full_path.name)[0] or "application/octet-stream"
-    redirect = accel_redirect(
-        os.path.relpath(full_path, settings.MEDIA_ROOT), content_type
-    )
+    redirect = accel_redirect(storage_name, content_type)
     if redirect is not None:
         return redirect
     return FileResponse(open(full_path, "rb"), content_type=content_type)

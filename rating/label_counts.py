@@ -29,26 +29,35 @@ from rating.consensus import (
 from rating.kappa import kappa_of_label_counts
 from rating.models import CandidateLabelCount, RaterLabelCount
 
-KAPPA_FILTERS = frozenset({"project", "observation", "label"})
+# "hidden_projects": ids of projects hidden from the viewer (see
+# `selection_of`). The candidate counts can leave them out; the rater counts
+# are not kept per project, so the charts then group the ratings.
+KAPPA_FILTERS = frozenset({"project", "observation", "label", "hidden_projects"})
 CHART_FILTERS = frozenset({"user", "label", "tag"})
-CONSENSUS_FILTERS = frozenset({"project", "observation"})
+CONSENSUS_FILTERS = frozenset({"project", "observation", "hidden_projects"})
 
 
 def selection_of(filterset):
     """The filters a bound `RatingFilter` applies: {name: cleaned value}.
 
     Empty for an unbound filter set (no query string: every rating); None
-    when the form is invalid (the view then shows no ratings).
+    when the form is invalid (the view then shows no ratings). With
+    "hidden_projects" when some projects are hidden from the viewer.
     """
     if not filterset.is_bound:
-        return {}
-    if not filterset.form.is_valid():
+        selection = {}
+    elif not filterset.form.is_valid():
         return None
-    return {
-        name: value
-        for name, value in filterset.form.cleaned_data.items()
-        if not _is_empty(value)
-    }
+    else:
+        selection = {
+            name: value
+            for name, value in filterset.form.cleaned_data.items()
+            if not _is_empty(value)
+        }
+    hidden = getattr(filterset, "hidden_project_ids", ())
+    if hidden:
+        selection["hidden_projects"] = sorted(hidden)
+    return selection
 
 
 def _is_empty(value):
@@ -61,6 +70,10 @@ def _is_empty(value):
 def _candidate_counts(selection):
     """`CandidateLabelCount` rows of the selected project and observation."""
     rows = CandidateLabelCount.objects.all()
+    if "hidden_projects" in selection:
+        rows = rows.exclude(
+            candidate__observation__project_id__in=selection["hidden_projects"]
+        )
     if "project" in selection:
         rows = rows.filter(candidate__observation__project=selection["project"])
     if "observation" in selection:

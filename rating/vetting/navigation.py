@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import Count, F, Q
 
+from catalogue.access.rules import visible_candidates
 from catalogue.browse.pagination import EXACT_COUNT_LIMIT, estimated_rows
 from catalogue.browse.querying import (
     CONE_SORT_KEY,
@@ -73,6 +74,7 @@ class Listing:
 
     def __init__(self, params, user):
         filterset = catalogue_filterset(params, user)
+        self.user = user
         self.cone = filterset.cone if filterset.is_valid() else None
         self.candidates = (
             filterset.qs.order_by()
@@ -93,7 +95,7 @@ class Listing:
         """
         if self.path is None:
             return True, None
-        rows = Candidate.objects.filter(pk=candidate_id)
+        rows = visible_candidates(self.user, Candidate.objects.filter(pk=candidate_id))
         if self.path == CONE_SORT_KEY:
             rows = cone_search(rows, *self.cone[:3], target=self.cone[3])
         values = list(rows.values_list(self.path, flat=True)[:1])
