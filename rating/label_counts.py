@@ -29,12 +29,18 @@ from rating.consensus import (
 from rating.kappa import kappa_of_label_counts
 from rating.models import CandidateLabelCount, RaterLabelCount
 
-# "hidden_projects": ids of projects hidden from the viewer (see
-# `selection_of`). The candidate counts can leave them out; the rater counts
-# are not kept per project, so the charts then group the ratings.
-KAPPA_FILTERS = frozenset({"project", "observation", "label", "hidden_projects"})
+KAPPA_FILTERS = frozenset({"project", "observation", "label"})
 CHART_FILTERS = frozenset({"user", "label", "tag"})
-CONSENSUS_FILTERS = frozenset({"project", "observation", "hidden_projects"})
+CONSENSUS_FILTERS = frozenset({"project", "observation"})
+# Ids of the projects hidden from the viewer (see `selection_of`). The
+# candidate counts leave them out; the rater counts are not kept per
+# project, so the charts then group the ratings.
+HIDDEN_PROJECTS = "hidden_projects"
+
+
+def _answerable(selection, filters):
+    """Can the candidate count tables answer `selection` (narrowed by `filters`)?"""
+    return selection is not None and set(selection) - {HIDDEN_PROJECTS} <= filters
 
 
 def selection_of(filterset):
@@ -56,7 +62,7 @@ def selection_of(filterset):
         }
     hidden = getattr(filterset, "hidden_project_ids", ())
     if hidden:
-        selection["hidden_projects"] = sorted(hidden)
+        selection[HIDDEN_PROJECTS] = sorted(hidden)
     return selection
 
 
@@ -70,9 +76,9 @@ def _is_empty(value):
 def _candidate_counts(selection):
     """`CandidateLabelCount` rows of the selected project and observation."""
     rows = CandidateLabelCount.objects.all()
-    if "hidden_projects" in selection:
+    if HIDDEN_PROJECTS in selection:
         rows = rows.exclude(
-            candidate__observation__project_id__in=selection["hidden_projects"]
+            candidate__observation__project_id__in=selection[HIDDEN_PROJECTS]
         )
     if "project" in selection:
         rows = rows.filter(candidate__observation__project=selection["project"])
@@ -83,7 +89,7 @@ def _candidate_counts(selection):
 
 def kappa_from_counts(selection):
     """`KappaResult` for `selection` from `CandidateLabelCount`, or None."""
-    if selection is None or not set(selection) <= KAPPA_FILTERS:
+    if not _answerable(selection, KAPPA_FILTERS):
         return None
     rows = _candidate_counts(selection)
     label = selection.get("label")
@@ -123,7 +129,7 @@ def consensus_rows_from_counts(selection, disputed=False):
 
     `disputed` keeps only the disputed candidates.
     """
-    if selection is None or not set(selection) <= CONSENSUS_FILTERS:
+    if not _answerable(selection, CONSENSUS_FILTERS):
         return None
     rows = consensus_of_label_counts(_candidate_counts(selection))
     return only_disputed(rows) if disputed else rows

@@ -164,12 +164,16 @@ def may_rate_somewhere(user):
     access = access_for(user)
     if access.nothing:
         return False
-    if access.staff or not access.restricted_ids:
+    if access.staff:
         return True
-    open_exists = Project.objects.exclude(pk__in=access.restricted_ids).exists()
-    return open_exists or any(
-        ROLE_RANK[role] >= ROLE_RANK[Role.RATER] for role in access.roles.values()
-    )
+    if any(ROLE_RANK[role] >= ROLE_RANK[Role.RATER] for role in access.roles.values()):
+        return True
+    # An open project where the user holds no (lesser) membership; with no
+    # project at all nothing is refused (a tag names no project's data).
+    not_rating_here = access.restricted_ids | set(access.roles)
+    if not not_rating_here:
+        return True
+    return Project.objects.exclude(pk__in=not_rating_here).exists()
 
 
 def scope(queryset, user, project_field):
