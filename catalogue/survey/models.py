@@ -26,9 +26,11 @@ class Project(models.Model):
     # Open (False): every active user may see and rate it. Restricted (True):
     # only its members (and staff) see that it exists; `catalogue.access`
     # decides, from this flag and the memberships.
+    # (The database default too, so code that predates the field can insert.)
     is_restricted = models.BooleanField(
         "restricted",
         default=False,
+        db_default=False,
         help_text="Only members see a restricted project; an open one lets "
         "every active user rate.",
     )

@@ -30,7 +30,7 @@ class UploadToken(models.Model):
     projects = models.ManyToManyField(Project, blank=True, related_name="upload_tokens")
     # Creating a new project through the API (its creator becomes the new
     # project's admin); offered to staff on the tokens page.
-    may_create_projects = models.BooleanField(default=False)
+    may_create_projects = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-created_at"]
