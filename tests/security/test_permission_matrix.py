@@ -321,7 +321,7 @@ PROJECT_ACCESS = {
     "ratings:consensus": listing(),
     "ratings:zip": listing(),
     "ratings:training_set": listing(args=("csv",)),
-    "ratings:delete": staff_page(args=("rating",)),
+    "ratings:delete": admins(200, args=("rating",)),
     "siteadmin:index": staff_page(),
     "siteadmin:delete_observation": staff_page(args=("observation",)),
     "siteadmin:delete_project": staff_page(args=("project",)),
