@@ -16,6 +16,7 @@ on its big tables. Staff and anonymous users cost no query at all.
     visible_projects(user, queryset=None)
     visible_observations(user, queryset=None)
     visible_candidates(user, queryset=None)
+    ratable_candidates(user, queryset=None)  visible minus viewer-only projects
     visible_ratings(user, queryset)      rating rows (queryset required)
     visible_candidate_files(user, queryset=None), visible_beam_files(...)
     scope(queryset, user, project_field) for any other model
@@ -203,6 +204,21 @@ def visible_observations(user, queryset=None):
 def visible_candidates(user, queryset=None):
     queryset = Candidate.objects.all() if queryset is None else queryset
     return scope(queryset, user, "observation__project_id")
+
+
+def ratable_candidates(user, queryset=None):
+    """The visible candidates `user` may rate: without the projects where
+    their membership is only a viewer's ("Rate & next" never opens those)."""
+    queryset = visible_candidates(user, queryset)
+    access = access_for(user)
+    look_only = [
+        project_id
+        for project_id, role in access.roles.items()
+        if ROLE_RANK[role] < ROLE_RANK[Role.RATER]
+    ]
+    if access.staff or not look_only:
+        return queryset
+    return queryset.exclude(observation__project_id__in=sorted(look_only))
 
 
 def visible_ratings(user, queryset):

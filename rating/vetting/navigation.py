@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import Count, F, Q
 
-from catalogue.access.rules import visible_candidates
+from catalogue.access.rules import ratable_candidates, visible_candidates
 from catalogue.browse.pagination import EXACT_COUNT_LIMIT, estimated_rows
 from catalogue.browse.querying import (
     CONE_SORT_KEY,
@@ -210,7 +210,7 @@ def next_unrated_id(params, user, after_id=None):
     # PostgreSQL pick a merge anti-join that reads every rating of every
     # rater when this one has few: 38 ms instead of 1 on 100,000 ratings.
     mine = Rating.objects.filter(user=user).values("candidate_id")
-    unrated = listing.candidates.exclude(id__in=mine)
+    unrated = ratable_candidates(user, listing.candidates.exclude(id__in=mine))
     if after_id is not None:
         found = listing.seek(after_id, candidates=unrated)
         if found is not None:

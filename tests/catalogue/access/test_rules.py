@@ -136,3 +136,17 @@ def test_every_membership_change_is_logged_with_who_and_when(two_projects):
         ("boss", "restricted", "", "", ""),
     ]
     assert all(entry.at is not None for entry in MembershipLog.objects.all())
+
+
+def test_rate_next_skips_projects_where_the_user_only_views(client):
+    looked_at = ProjectFactory(slug="look")
+    rated = ProjectFactory(slug="rate")
+    to_rate = CandidateFactory(beam__observation__project=rated)
+    # Newer, so first in the default (newest first) order, were it ratable.
+    only_view = CandidateFactory(beam__observation__project=looked_at)
+    user = UserFactory(username="vic")
+    Membership.objects.create(project=looked_at, user=user, role=Role.VIEWER)
+    client.force_login(user)
+    response = client.get("/candidates/next/?best_beam=off")
+    assert response["Location"].startswith(f"/candidates/{to_rate.pk}/")
+    assert only_view.pk > to_rate.pk
