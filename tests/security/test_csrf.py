@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page
 
+from catalogue.access.models import Membership
 from catalogue.api.tokens.models import UploadToken
 from catalogue.survey.models import Observation, Project
 from home.models import HomePage
@@ -29,6 +30,9 @@ FORMS = {
     "ratings:delete": (("rating",), {}),
     "siteadmin:delete_observation": (("observation",), {}),
     "siteadmin:delete_project": (("project",), {}),
+    "projects:settings": (("project",), {"is_restricted": "on"}),
+    "projects:member_set": (("project",), {"username": "staff", "role": "viewer"}),
+    "projects:member_remove": (("project", 1), {}),
 }
 TOKEN_API = [name for name in ACCESS if name.startswith("api:")]
 
@@ -40,6 +44,8 @@ def state():
         UploadToken.objects.filter(revoked_at__isnull=True).count(),
         Observation.objects.count(),
         Project.objects.count(),
+        Project.objects.filter(is_restricted=True).count(),
+        Membership.objects.count(),
     )
 
 
