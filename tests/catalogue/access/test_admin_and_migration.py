@@ -1,13 +1,20 @@
 """Members in the Wagtail admin (logged like the project admin page), and the
 data migration that keeps existing uploaders uploading."""
 
+import importlib
+
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from catalogue.access.models import Membership, MembershipLog, Role
+from catalogue.api.tokens.models import UploadToken
+from catalogue.survey.models import Observation, Project, Upload
 from tests.factories import ProjectFactory, UserFactory
+
+MIGRATION = importlib.import_module(
+    "catalogue.migrations.0008_existing_uploaders_become_uploaders"
+)
 
 
 @pytest.mark.django_db
@@ -53,45 +60,32 @@ def test_staff_manage_members_and_openness_in_wagtail_admin_and_it_is_logged(
     assert client.get(reverse("cms_membership_log:index")).status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_data_migration_makes_uploaders_and_scopes_existing_tokens():
-    before = [("catalogue", "0007_project_memberships")]
-    after = [("catalogue", "0008_existing_uploaders_become_uploaders")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    User = old.get_model("auth", "User")
-    Project = old.get_model("catalogue", "Project")
+    """The migration's function, run on rows as they stood before it (no
+    memberships, unscoped tokens). Run through the current models: the
+    fields it reads and writes are unchanged since."""
     vast = Project.objects.create(slug="vast")
     Project.objects.create(slug="rex")
-    observation = old.get_model("catalogue", "Observation").objects.create(
-        project=vast, sbid="SB1"
-    )
-    ann = User.objects.create(username="ann")  # uploaded to vast, no token
-    bob = User.objects.create(username="bob")  # holds a token
-    User.objects.create(username="cy")  # neither
-    old.get_model("catalogue", "Upload").objects.create(
-        observation=observation, user=ann, via="api"
-    )
-    old.get_model("catalogue", "UploadToken").objects.create(
-        user=bob, key_hash="x" * 64, prefix="cpt_x"
-    )
+    observation = Observation.objects.create(project=vast, sbid="SB1")
+    ann = UserFactory(username="ann")  # uploaded to vast, no token
+    bob = UserFactory(username="bob")  # holds a token
+    UserFactory(username="cy")  # neither
+    Upload.objects.create(observation=observation, user=ann, via="api")
+    UploadToken.objects.create(user=bob, key_hash="x" * 64, prefix="cpt_x")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-    new = executor.loader.project_state(after).apps
+    MIGRATION.add_uploaders(django_apps, None)
+
     roles = set(
-        new.get_model("catalogue", "Membership").objects.values_list(
-            "user__username", "project__slug", "role"
-        )
+        Membership.objects.values_list("user__username", "project__slug", "role")
     )
     assert roles == {
         ("ann", "vast", Role.UPLOADER),
         ("bob", "vast", Role.UPLOADER),
         ("bob", "rex", Role.UPLOADER),
     }
-    token = new.get_model("catalogue", "UploadToken").objects.get()
+    token = UploadToken.objects.get()
     assert set(token.projects.values_list("slug", flat=True)) == {"vast", "rex"}
     assert token.may_create_projects
-    assert not new.get_model("catalogue", "Project").objects.filter(is_restricted=True)
-    assert new.get_model("catalogue", "MembershipLog").objects.count() == 3
+    assert not Project.objects.filter(is_restricted=True).exists()
+    assert MembershipLog.objects.filter(actor__isnull=True).count() == 3

@@ -18,7 +18,7 @@ from tests.factories import PASSWORD, CandidateFactory, ProjectFactory, UserFact
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "project-admin"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "project-admin"
 
 
 @pytest.fixture(scope="module")
