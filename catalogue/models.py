@@ -7,6 +7,7 @@ queries in `catalogue.browse.saved_queries`. Code
 imports them from there; this module only makes Django register them.
 """
 
+from catalogue.access.models import Membership, MembershipLog  # noqa: F401
 from catalogue.api.tokens.models import UploadToken  # noqa: F401
 from catalogue.browse.models import CataloguePreference  # noqa: F401
 from catalogue.browse.saved_queries import SavedQuery  # noqa: F401

@@ -1,18 +1,35 @@
-"""Survey data in the Wagtail admin (/cms/): projects and observations."""
+"""Survey data in the Wagtail admin (/cms/): projects (open or restricted),
+observations, project members and the membership log."""
 
 from wagtail import hooks
+from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from catalogue.access.admin_views import MembershipLogViewSet, MembershipViewSet
+from catalogue.access.services import log_openness
 from catalogue.admin_permissions import ReadDeletePermissionPolicy
 from catalogue.survey.models import Observation, Project
+
+
+class ProjectEditView(generic.EditView):
+    """Saving a project logs a change of its openness in the membership log."""
+
+    def save_instance(self):
+        was_restricted = Project.objects.get(pk=self.object.pk).is_restricted
+        instance = super().save_instance()
+        if instance.is_restricted != was_restricted:
+            log_openness(instance, self.request.user)
+        return instance
 
 
 class ProjectViewSet(ModelViewSet):
     model = Project
     icon = "folder-open-inverse"
-    list_display = ["name", "slug", "created_at"]
+    list_display = ["name", "slug", "is_restricted", "created_at"]
+    list_filter = ["is_restricted"]
     search_fields = ["name", "slug", "description"]
-    form_fields = ["name", "slug", "description"]
+    form_fields = ["name", "slug", "description", "is_restricted"]
+    edit_view_class = ProjectEditView
     inspect_view_enabled = True
     copy_view_enabled = False
 
@@ -46,6 +63,8 @@ class SurveyViewSetGroup(ModelViewSetGroup):
     items = (
         ProjectViewSet("cms_projects", url_prefix="projects"),
         ObservationViewSet("cms_observations", url_prefix="observations"),
+        MembershipViewSet("cms_memberships", url_prefix="memberships"),
+        MembershipLogViewSet("cms_membership_log", url_prefix="membership-log"),
     )
 
 

@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from wagtail.models import Page
 
-from catalogue.survey.models import Candidate
+from catalogue.access.rules import visible_candidates
 from home.forms import QueryForm
 
 SEARCH_RESULTS_PER_PAGE = 10
@@ -45,12 +45,13 @@ def search(request):
     )
 
 
-def _unique_candidate(**lookup):
-    """The one best-beam candidate matching `lookup`, or None (0 or ≥ 2 match)."""
+def _unique_candidate(user, **lookup):
+    """The one best-beam candidate `user` may see matching `lookup`, or None
+    (0 or ≥ 2 match)."""
     matches = list(
-        Candidate.objects.filter(is_best_beam=True, **lookup).values_list(
-            "pk", flat=True
-        )[:2]
+        visible_candidates(user)
+        .filter(is_best_beam=True, **lookup)
+        .values_list("pk", flat=True)[:2]
     )
     return matches[0] if len(matches) == 1 else None
 
@@ -67,7 +68,9 @@ def lookup(request):
     catalogue = reverse("catalogue:list")
     if not query:
         return redirect(catalogue)
-    pk = _unique_candidate(name=query) or _unique_candidate(name__istartswith=query)
+    pk = _unique_candidate(request.user, name=query) or _unique_candidate(
+        request.user, name__istartswith=query
+    )
     if pk is not None:
         return redirect("rating:candidate", pk=pk)
     return redirect(f"{catalogue}?{urlencode({'name': query})}")

@@ -24,6 +24,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 
+from catalogue.access.rules import may_see_media
 from portal.settings.base import env_bool
 
 ACCEL_PREFIX = "/protected-media/"
@@ -81,15 +82,26 @@ def storage_name(path):
 @login_required
 def protected_media(request, path):
     """Send the stored file `path` to an authenticated user; 404 outside the
-    media root or when no such file is stored."""
+    media root, for a file of a project hidden from the user, for a part
+    still being received, and when no such file is stored."""
     name = storage_name(path)
-    if not is_stored_file(default_storage, name):
+    if not servable_name(name) or not is_stored_file(default_storage, name):
+        raise Http404("No such file")
+    if not may_see_media(request.user, name):
+        # The same answer as a missing file: a restricted project's files do
+        # not exist for a non-member.
         raise Http404("No such file")
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = delegated_download(default_storage, name, content_type)
     if response is not None:
         return response
     return FileResponse(default_storage.open(name, "rb"), content_type=content_type)
+
+
+def servable_name(name):
+    """False for a name with a hidden part (`.incoming/` holds uploads still
+    being received and checked; nothing of the portal's starts with a dot)."""
+    return not any(part.startswith(".") for part in name.split("/"))
 
 
 def is_stored_file(storage, name):

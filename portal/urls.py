@@ -30,6 +30,7 @@ urlpatterns = [
     path("catalogue/", include("catalogue.browse.urls")),
     path("api/v1/", include("catalogue.api.urls")),
     path("tokens/", include("catalogue.api.tokens.urls")),
+    path("project-admin/", include("catalogue.access.urls")),
     path("", include("rating.vetting.urls")),
     path("ratings/", include("rating.summary.urls")),
     path("site-admin/", include("catalogue.siteadmin.urls")),

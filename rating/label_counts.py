@@ -32,23 +32,38 @@ from rating.models import CandidateLabelCount, RaterLabelCount
 KAPPA_FILTERS = frozenset({"project", "observation", "label"})
 CHART_FILTERS = frozenset({"user", "label", "tag"})
 CONSENSUS_FILTERS = frozenset({"project", "observation"})
+# Ids of the projects hidden from the viewer (see `selection_of`). The
+# candidate counts leave them out; the rater counts are not kept per
+# project, so the charts then group the ratings.
+HIDDEN_PROJECTS = "hidden_projects"
+
+
+def _answerable(selection, filters):
+    """Can the candidate count tables answer `selection` (narrowed by `filters`)?"""
+    return selection is not None and set(selection) - {HIDDEN_PROJECTS} <= filters
 
 
 def selection_of(filterset):
     """The filters a bound `RatingFilter` applies: {name: cleaned value}.
 
     Empty for an unbound filter set (no query string: every rating); None
-    when the form is invalid (the view then shows no ratings).
+    when the form is invalid (the view then shows no ratings). With
+    "hidden_projects" when some projects are hidden from the viewer.
     """
     if not filterset.is_bound:
-        return {}
-    if not filterset.form.is_valid():
+        selection = {}
+    elif not filterset.form.is_valid():
         return None
-    return {
-        name: value
-        for name, value in filterset.form.cleaned_data.items()
-        if not _is_empty(value)
-    }
+    else:
+        selection = {
+            name: value
+            for name, value in filterset.form.cleaned_data.items()
+            if not _is_empty(value)
+        }
+    hidden = getattr(filterset, "hidden_project_ids", ())
+    if hidden:
+        selection[HIDDEN_PROJECTS] = sorted(hidden)
+    return selection
 
 
 def _is_empty(value):
@@ -61,6 +76,10 @@ def _is_empty(value):
 def _candidate_counts(selection):
     """`CandidateLabelCount` rows of the selected project and observation."""
     rows = CandidateLabelCount.objects.all()
+    if HIDDEN_PROJECTS in selection:
+        rows = rows.exclude(
+            candidate__observation__project_id__in=selection[HIDDEN_PROJECTS]
+        )
     if "project" in selection:
         rows = rows.filter(candidate__observation__project=selection["project"])
     if "observation" in selection:
@@ -70,7 +89,7 @@ def _candidate_counts(selection):
 
 def kappa_from_counts(selection):
     """`KappaResult` for `selection` from `CandidateLabelCount`, or None."""
-    if selection is None or not set(selection) <= KAPPA_FILTERS:
+    if not _answerable(selection, KAPPA_FILTERS):
         return None
     rows = _candidate_counts(selection)
     label = selection.get("label")
@@ -110,7 +129,7 @@ def consensus_rows_from_counts(selection, disputed=False):
 
     `disputed` keeps only the disputed candidates.
     """
-    if selection is None or not set(selection) <= CONSENSUS_FILTERS:
+    if not _answerable(selection, CONSENSUS_FILTERS):
         return None
     rows = consensus_of_label_counts(_candidate_counts(selection))
     return only_disputed(rows) if disputed else rows

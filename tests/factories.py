@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from catalogue.access.models import Membership
 from catalogue.survey.models import Beam, Candidate, Observation, Project
 from rating.models import Tag
 
@@ -71,3 +72,14 @@ class TagFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"tag {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A role in a project (written directly: tests of the log use the services)."""
+
+    class Meta:
+        model = Membership
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "rater"

@@ -1,6 +1,7 @@
 """Lower layers never import upper ones (checked on the source, with `ast`).
 
-Survey data is at the bottom; ingest and the API sit on it; the pages
+Survey data is at the bottom; project access (members, roles, the
+visibility helpers) on it; ingest and the API sit on those; the pages
 (browse, siteadmin) on top; the rating app above the catalogue contributes
 to the catalogue's extension points, so nothing in `catalogue` imports it.
 """
@@ -24,6 +25,7 @@ OFFLINE = (
 )
 SERVING = (
     "catalogue.survey",
+    "catalogue.access",
     "catalogue.ingest",
     "catalogue.api",
     *PAGES,
@@ -35,7 +37,12 @@ SERVING = (
 )
 RULES = [
     ("catalogue", ("rating",)),
-    ("catalogue.survey", ("catalogue.ingest", "catalogue.api", *PAGES)),
+    (
+        "catalogue.survey",
+        ("catalogue.access", "catalogue.ingest", "catalogue.api", *PAGES),
+    ),
+    # Who may see what: above the survey data, below everything that serves it.
+    ("catalogue.access", ("catalogue.ingest", "catalogue.api", *PAGES)),
     ("catalogue.ingest", PAGES),
     ("catalogue.api", PAGES),
     *((package, OFFLINE) for package in SERVING),

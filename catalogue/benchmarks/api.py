@@ -106,7 +106,7 @@ def bench_api_ingest(ctx):
     """Candidates/s through the API for a 36-beam observation's table data."""
     tables = synthetic_beam_tables()
     Observation.objects.filter(project__slug=PROJECT, sbid=SBID).delete()
-    token, key = create_token(ctx.user, "benchmark")
+    token, key = create_token(ctx.user, "benchmark", may_create_projects=True)
     headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
     client = Client()
     response = client.post(

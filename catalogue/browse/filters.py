@@ -24,6 +24,7 @@ from django import forms
 from django.apps import apps
 from django.core.exceptions import AppRegistryNotReady, ImproperlyConfigured
 
+from catalogue.access.rules import access_for, visible_candidates, visible_projects
 from catalogue.browse.adapters.django_filter import FilterCopies, FormClassPerFilterSet
 from catalogue.browse.display_units import display_unit
 from catalogue.browse.forms import (
@@ -192,9 +193,16 @@ class SurveyFilterSet(FormClassPerFilterSet, django_filters.FilterSet):
         form = CatalogueFilterForm
 
     def __init__(self, data=None, queryset=None, *, request=None, user=None, **kw):
+        user = user if user is not None else getattr(request, "user", None)
+        # Who may see what is decided here, once, for every catalogue listing,
+        # export and "Rate & next": rows of projects hidden from the user are
+        # gone before any filter runs, and so is the project from the choices.
+        queryset = visible_candidates(user, queryset)
         super().__init__(data, queryset, request=request, **kw)
-        self.user = user if user is not None else getattr(request, "user", None)
+        self.user = user
         self.count_at_most = None
+        if not access_for(user).sees_everything:
+            self.form.fields["project"].queryset = visible_projects(user)
 
     def bound_count(self, most):
         """Record that at most `most` candidates can match (a contributed

@@ -14,6 +14,7 @@ lists: the form validates against the database.
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
+from catalogue.access.rules import hidden_project_slugs
 from catalogue.survey.models import Observation, Project
 
 REFERENCE_LIST_SECONDS = 60
@@ -57,6 +58,26 @@ def reference_lists():
     "projects" [(slug, label)], "observations" [(sbid, project slug)] and
     the contributed ones ("tags" [(id, label)] from the rating app)."""
     return cache.get_or_set(CACHE_KEY, _load, REFERENCE_LIST_SECONDS)
+
+
+def visible_reference_lists(user, lists):
+    """`lists` without the projects (and their observations) hidden from `user`.
+
+    The cached lists are the same for everyone; this filters them per user
+    in Python, so a restricted project never shows in a non-member's panel.
+    """
+    hidden = hidden_project_slugs(user)
+    if not hidden:
+        return lists
+    return {
+        **lists,
+        "projects": [
+            (slug, label) for slug, label in lists["projects"] if slug not in hidden
+        ],
+        "observations": [
+            (sbid, slug) for sbid, slug in lists["observations"] if slug not in hidden
+        ],
+    }
 
 
 def forget_reference_lists(**kwargs):

@@ -33,7 +33,7 @@ from catalogue.browse.querying import (
     clean_sort,
     sorted_candidates,
 )
-from catalogue.browse.reference_lists import reference_lists
+from catalogue.browse.reference_lists import reference_lists, visible_reference_lists
 from catalogue.browse.saved_queries import queries_for
 from catalogue.browse.tables import (
     CHOOSABLE_COLUMNS,
@@ -133,7 +133,7 @@ class CandidateListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         params = self.request.GET
         context.update(
             form=form,
-            filter_groups=filter_groups_html(form, params),
+            filter_groups=filter_groups_html(form, params, self.request.user),
             cone=cone,
             query=params.urlencode(),
             export_query=query_without(params, "page", "per_page", "count"),
@@ -169,9 +169,9 @@ def render_fragment(template_name, context):
     return mark_safe(render_to_string(template_name, context, using="jinja2"))
 
 
-def filter_groups_html(form, params):
+def filter_groups_html(form, params, user):
     """The filter panel's field groups and column ranges (Jinja2-rendered)."""
-    lists = reference_lists()
+    lists = visible_reference_lists(user, reference_lists())
     choices = {"project": lists["projects"], "tag": lists["tags"]}
     groups = {
         group: [filter_widget(form[name], choices.get(name)) for name in names]

@@ -43,6 +43,17 @@ class Project(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    # Open (False): every active user may see and rate it. Restricted (True):
+    # only its members (and staff) see that it exists; `catalogue.access`
+    # decides, from this flag and the memberships.
+    # (The database default too, so code that predates the field can insert.)
+    is_restricted = models.BooleanField(
+        "restricted",
+        default=False,
+        db_default=False,
+        help_text="Only members see a restricted project; an open one lets "
+        "every active user rate.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

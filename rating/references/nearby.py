@@ -7,7 +7,7 @@ share one unit (arcsec).
 
 from dataclasses import dataclass
 
-from catalogue.survey.models import Candidate
+from catalogue.access.rules import visible_candidates
 from catalogue.survey.sky import ARCSEC_PER_DEG, cone_search
 from rating.models import Pulsar
 
@@ -29,12 +29,14 @@ class NearbyObject:
     url: str = ""
 
 
-def nearby_objects(candidate, radius_arcsec):
-    """Other candidates and known pulsars within `radius_arcsec`, nearest first."""
+def nearby_objects(candidate, radius_arcsec, user):
+    """Other candidates `user` may see and known pulsars within
+    `radius_arcsec`, nearest first."""
     if candidate.ra is None or candidate.dec is None:
         return []
     others = (
-        Candidate.objects.exclude(pk=candidate.pk)
+        visible_candidates(user)
+        .exclude(pk=candidate.pk)
         .select_related("observation", "beam")
         .only("name", "ra", "dec", "peak_map", "observation__sbid", "beam__index")
     )

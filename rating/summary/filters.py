@@ -9,13 +9,21 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
+from catalogue.access.rules import (
+    access_for,
+    visible_observations,
+    visible_projects,
+    visible_ratings,
+)
 from catalogue.survey.models import Observation, Project
 from rating.models import Label, Rating, Tag
 
 
-def rated_users(request):
-    """Users who have rated something, by name (choices of the user filter)."""
-    has_rated = Rating.objects.filter(user=OuterRef("pk"))
+def rated_users(request, ratings=None):
+    """Users who have rated something, by name (choices of the user filter);
+    `ratings` narrows it to the ratings the viewer may see."""
+    ratings = Rating.objects.all() if ratings is None else ratings
+    has_rated = ratings.filter(user=OuterRef("pk"))
     return get_user_model().objects.filter(Exists(has_rated)).order_by("username")
 
 
@@ -54,3 +62,23 @@ class RatingFilter(django_filters.FilterSet):
     class Meta:
         model = Rating
         fields = ["project", "observation", "user", "label", "tag", "updated"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, user=None, **kw):
+        # Who may see what is decided here for every summary tab, chart and
+        # download: ratings of projects hidden from the user are gone first.
+        # `user` for a caller without a request; with neither, nothing shows.
+        user = user if user is not None else getattr(request, "user", None)
+        queryset = Rating.objects.all() if queryset is None else queryset
+        super().__init__(data, visible_ratings(user, queryset), request=request, **kw)
+        access = access_for(user)
+        # Read by `rating.label_counts.selection_of`: the count tables then
+        # leave these projects out too, or are not used.
+        self.hidden_project_ids = () if access.sees_everything else access.hidden_ids
+        if self.hidden_project_ids:
+            self.filters["project"].queryset = visible_projects(user)
+            self.filters["observation"].queryset = visible_observations(
+                user, Observation.objects.select_related("project")
+            )
+            self.filters["user"].queryset = rated_users(
+                request, visible_ratings(user, Rating.objects.all())
+            )

@@ -1,4 +1,5 @@
-"""Ratings summary pages, downloads and staff deletion (`/ratings/`).
+"""Ratings summary pages, downloads and deletion by staff or project admins
+(`/ratings/`).
 
 Every page and download takes the same filter query string (`RatingFilter`),
 so a shared URL shows, and exports, the same selection.
@@ -7,6 +8,7 @@ so a shared URL shows, and exports, the same selection.
 from django.contrib import messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
@@ -24,8 +26,8 @@ from django.views.generic import DeleteView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from catalogue.access.rules import may_administer, visible_ratings
 from catalogue.survey.models import Candidate
-from portal.staff import StaffRequiredMixin
 from rating.consensus import (
     DISPUTED_AGREEMENT,
     consensus_of_ratings,
@@ -186,16 +188,30 @@ class TrainingSetView(LoginRequiredMixin, View):
         return response
 
 
-class RatingDeleteView(StaffRequiredMixin, DeleteView):
-    """Staff remove a rating after confirming; the deletion is logged."""
+class RatingDeleteView(LoginRequiredMixin, DeleteView):
+    """Staff, or an admin of the rating's project, remove a rating after
+    confirming; the deletion is logged. Others get 403 (404 if hidden)."""
 
     template_name = "rating/summary/rating_confirm_delete.html"
     context_object_name = "rating"
 
     def get_queryset(self):
-        return Rating.objects.select_related(
-            "candidate__observation__project", "user", "tag"
+        return visible_ratings(
+            self.request.user,
+            Rating.objects.select_related(
+                "candidate__observation__project", "user", "tag"
+            ),
         )
+
+    def get_object(self, queryset=None):
+        rating = super().get_object(queryset)
+        if not may_administer(
+            self.request.user, rating.candidate.observation.project_id
+        ):
+            raise PermissionDenied(
+                "Only staff and the project's admins delete ratings."
+            )
+        return rating
 
     def get_success_url(self):
         return reverse("ratings:summary")

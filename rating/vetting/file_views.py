@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from catalogue.access.rules import visible_candidates
 from catalogue.survey.models import Candidate, CandidateFile
 from portal.media import delegated_download
 from rating.references.nearby import nearby_objects
@@ -43,8 +44,8 @@ SHARED_STRETCH_COMPANION = {
 PRIVATE_CACHE = "private, max-age=3600"
 
 
-def _stored_file(pk, kind):
-    candidate = get_object_or_404(candidate_queryset(), pk=pk)
+def _stored_file(user, pk, kind):
+    candidate = get_object_or_404(candidate_queryset(user), pk=pk)
     stored = stored_files(candidate).get(kind)
     if stored is None or not stored.file.storage.exists(stored.file.name):
         raise Http404(f"No {kind} file is stored for this candidate")
@@ -66,7 +67,7 @@ def _png(data):
 @require_GET
 def file_download(request, pk, kind):
     """A stored file under its pipeline name; `?inline=1` to show it in the page."""
-    candidate, stored = _stored_file(pk, kind)
+    candidate, stored = _stored_file(request.user, pk, kind)
     filename = pipeline_filename(candidate, stored)
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     disposition = "inline" if request.GET.get("inline") else "attachment"
@@ -97,7 +98,7 @@ def preview(request, pk, kind):
     form = PreviewPlaneForm(request.GET)
     if not form.is_valid():
         return _bad_request(form)
-    candidate, stored = _stored_file(pk, kind)
+    candidate, stored = _stored_file(request.user, pk, kind)
     companion = None
     if form.stretch_name() == "shared":
         companion = stored_files(candidate).get(SHARED_STRETCH_COMPANION.get(kind))
@@ -113,16 +114,19 @@ def preview(request, pk, kind):
 @require_GET
 def gif_frame(request, pk, frame):
     """One frame (from 0) of the slices GIF as a PNG, for the frame player."""
-    _, stored = _stored_file(pk, "slices_gif")
+    _, stored = _stored_file(request.user, pk, "slices_gif")
     try:
         return _png(gif_frame_png(stored, frame))
     except PreviewError as exc:
         return JsonResponse({"error": str(exc)}, status=400)
 
 
-def _points(pk):
+def _points(user, pk):
     candidate = get_object_or_404(
-        Candidate.objects.select_related("beam", "observation", "lightcurve"), pk=pk
+        visible_candidates(
+            user, Candidate.objects.select_related("beam", "observation", "lightcurve")
+        ),
+        pk=pk,
     )
     lightcurve = stored_lightcurve(candidate)
     if lightcurve is None:
@@ -134,7 +138,7 @@ def _points(pk):
 @require_GET
 def lightcurve_csv_view(request, pk):
     """The light curve as CSV (UTC, MJD, seconds since start, mJy)."""
-    candidate, points = _points(pk)
+    candidate, points = _points(request.user, pk)
     filename = lightcurve_csv_filename(candidate)
     response = HttpResponse(lightcurve_csv(points), content_type="text/csv")
     # A candidate name may hold quotes, spaces or any script: Django quotes
@@ -150,7 +154,7 @@ def lightcurve_svg_view(request, pk):
     form = LightcurveZoomForm(request.GET)
     if not form.is_valid():
         return _bad_request(form)
-    _, points = _points(pk)
+    _, points = _points(request.user, pk)
     return HttpResponse(
         lightcurve_svg(points, form.cleaned_data["t0"], form.cleaned_data["t1"]),
         content_type="image/svg+xml",
@@ -161,7 +165,7 @@ def lightcurve_svg_view(request, pk):
 @require_GET
 def nearby(request, pk):
     """The nearby-objects table for `?radius=` arcsec (an HTML fragment)."""
-    candidate = get_object_or_404(Candidate, pk=pk)
+    candidate = get_object_or_404(visible_candidates(request.user), pk=pk)
     form = RadiusForm(request.GET)
     if not form.is_valid():
         return _bad_request(form)
@@ -169,7 +173,10 @@ def nearby(request, pk):
     return render(
         request,
         "rating/includes/nearby_rows.html",
-        {"nearby": nearby_objects(candidate, radius), "radius_arcsec": radius},
+        {
+            "nearby": nearby_objects(candidate, radius, request.user),
+            "radius_arcsec": radius,
+        },
     )
 
 
@@ -177,7 +184,7 @@ def nearby(request, pk):
 @require_GET
 def simbad(request, pk):
     """SIMBAD objects within `?radius=` arcsec as JSON; a notice when unavailable."""
-    candidate = get_object_or_404(Candidate, pk=pk)
+    candidate = get_object_or_404(visible_candidates(request.user), pk=pk)
     form = RadiusForm(request.GET)
     if not form.is_valid():
         return _bad_request(form)

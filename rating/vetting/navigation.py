@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import Count, F, Q
 
+from catalogue.access.rules import ratable_candidates, visible_candidates
 from catalogue.browse.pagination import (
     ESTIMATE_SLACK,
     EXACT_COUNT_LIMIT,
@@ -77,6 +78,7 @@ class Listing:
 
     def __init__(self, params, user):
         filterset = catalogue_filterset(params, user)
+        self.user = user
         self.cone = filterset.cone if filterset.is_valid() else None
         self.candidates = (
             filterset.qs.order_by()
@@ -100,7 +102,7 @@ class Listing:
         """
         if self.path is None:
             return True, None
-        rows = Candidate.objects.filter(pk=candidate_id)
+        rows = visible_candidates(self.user, Candidate.objects.filter(pk=candidate_id))
         if self.path == CONE_SORT_KEY:
             rows = cone_search(rows, *self.cone[:3], target=self.cone[3])
         values = list(rows.values_list(self.path, flat=True)[:1])
@@ -244,7 +246,7 @@ def next_unrated_id(params, user, after_id=None):
     # PostgreSQL pick a merge anti-join that reads every rating of every
     # rater when this one has few: 38 ms instead of 1 on 100,000 ratings.
     mine = Rating.objects.filter(user=user).values("candidate_id")
-    unrated = listing.candidates.exclude(id__in=mine)
+    unrated = ratable_candidates(user, listing.candidates.exclude(id__in=mine))
     if after_id is not None:
         found = listing.seek(after_id, candidates=unrated)
         if found is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 
+from catalogue.access.rules import visible_candidates
 from catalogue.survey import pipeline_files
 from catalogue.survey.columns import COLUMNS_BY_NAME
 from catalogue.survey.models import BeamFile, Candidate, CandidateFile
@@ -52,11 +53,15 @@ FITS_PREVIEW_KINDS = frozenset(
 _CANDIDATE_PRODUCTS = {kind: pair for pair, kind in CANDIDATE_FILE_KINDS.items()}
 
 
-def candidate_queryset():
-    """Candidates with everything the page reads, in two extra queries (files)."""
-    return Candidate.objects.select_related(
-        "beam", "observation__project", "lightcurve"
-    ).prefetch_related("files", "beam__files")
+def candidate_queryset(user):
+    """The candidates `user` may see, with everything the page reads, in two
+    extra queries (files)."""
+    return visible_candidates(
+        user,
+        Candidate.objects.select_related(
+            "beam", "observation__project", "lightcurve"
+        ).prefetch_related("files", "beam__files"),
+    )
 
 
 def _pipeline_name(candidate, kind):

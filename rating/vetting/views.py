@@ -7,12 +7,14 @@ list" stay inside the list the rater came from, in its order.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from catalogue.access.rules import may_rate, may_rate_somewhere, visible_candidates
 from catalogue.browse.pagination import DEFAULT_PER_PAGE, clamp_per_page
 from catalogue.survey.models import Candidate
 from rating.models import save_rating
@@ -69,7 +71,7 @@ def _render_page(request, candidate, form=None, status=200, comment_form=None):
         "tag_form": TagForm(),
         "radius_form": radius_form,
         "radius_arcsec": radius,
-        "nearby": nearby_objects(candidate, radius),
+        "nearby": nearby_objects(candidate, radius, request.user),
         "filters": querystring,
         "filter_items": list(params.lists()),
         # The list page itself comes with the position, fetched after the
@@ -86,7 +88,7 @@ def _render_page(request, candidate, form=None, status=200, comment_form=None):
 @login_required
 @require_GET
 def candidate_detail(request, pk):
-    candidate = get_object_or_404(candidate_queryset(), pk=pk)
+    candidate = get_object_or_404(candidate_queryset(request.user), pk=pk)
     return _render_page(request, candidate)
 
 
@@ -94,7 +96,9 @@ def candidate_detail(request, pk):
 @require_POST
 def rate(request, pk):
     """Save my rating; "Rate & next" then opens my next unrated candidate."""
-    candidate = get_object_or_404(candidate_queryset(), pk=pk)
+    candidate = get_object_or_404(candidate_queryset(request.user), pk=pk)
+    if not may_rate(request.user, candidate.observation.project_id):
+        raise PermissionDenied("Your role in this project does not include rating.")
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _render_page(request, candidate, form=form, status=400)
@@ -142,7 +146,9 @@ def rate_next(request):
 def list_position(request, pk):
     """Where the candidate stands in its list, as JSON (for "k of N")."""
     # The candidate must exist (404); its files and related rows are not read.
-    get_object_or_404(Candidate.objects.only("pk"), pk=pk)
+    get_object_or_404(
+        visible_candidates(request.user, Candidate.objects.only("pk")), pk=pk
+    )
     params = filter_params(request.GET)
     position = Listing(params, request.user).position(pk)
     if position is None:
@@ -193,6 +199,8 @@ def _wants_json(request):
 @require_POST
 def tag_create(request):
     """Create a tag from the rating panel (JSON for the page script, else redirect)."""
+    if not may_rate_somewhere(request.user):
+        raise PermissionDenied("Creating tags needs a rater's role in a project.")
     form = TagForm(request.POST)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}):

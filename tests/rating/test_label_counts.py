@@ -159,10 +159,10 @@ def selections(names, values):
                 yield dict(zip(chosen, picked, strict=True))
 
 
-def figures(query, use_counts):
+def figures(query, use_counts, viewer):
     """The summary figures of `query`, read from the count tables where they
     can answer (`use_counts`) or always grouped from the ratings."""
-    filterset = RatingFilter(query, queryset=Rating.objects.all())
+    filterset = RatingFilter(query, queryset=Rating.objects.all(), user=viewer)
     selection = selection_of(filterset) if use_counts else None
     result = summary_figures(filterset.qs, selection)
     kappa = result.pop("kappa")
@@ -170,10 +170,10 @@ def figures(query, use_counts):
 
 
 @pytest.mark.parametrize("names", [KAPPA_FILTERS, CHART_FILTERS])
-def test_figures_from_counts_equal_figures_from_ratings(random_ratings, names):
+def test_figures_from_counts_equal_figures_from_ratings(random_ratings, names, staff):
     for query in selections(names, random_ratings):
-        from_counts, kappa_from_tables = figures(query, use_counts=True)
-        from_ratings, kappa = figures(query, use_counts=False)
+        from_counts, kappa_from_tables = figures(query, use_counts=True, viewer=staff)
+        from_ratings, kappa = figures(query, use_counts=False, viewer=staff)
         assert from_counts == from_ratings, query  # totals and the three charts
         assert kappa_from_tables.candidates == kappa.candidates, query
         assert kappa_from_tables.ratings == kappa.ratings, query
@@ -185,10 +185,10 @@ def by_candidate(rows):
     return sorted((dict(row) for row in rows), key=lambda row: row["candidate"])
 
 
-def test_consensus_from_counts_equals_consensus_of_ratings(random_ratings):
+def test_consensus_from_counts_equals_consensus_of_ratings(random_ratings, staff):
     seen_disputed = False
     for query in selections(CONSENSUS_FILTERS, random_ratings):
-        filterset = RatingFilter(query, queryset=Rating.objects.all())
+        filterset = RatingFilter(query, queryset=Rating.objects.all(), user=staff)
         selection = selection_of(filterset)
         assert by_candidate(consensus_rows_from_counts(selection)) == by_candidate(
             consensus_of_ratings(filterset.qs)
@@ -199,15 +199,17 @@ def test_consensus_from_counts_equals_consensus_of_ratings(random_ratings):
     assert seen_disputed, "the random ratings include disputed candidates"
 
 
-def test_counts_answer_only_the_selections_they_can(random_ratings):
+def test_counts_answer_only_the_selections_they_can(random_ratings, staff):
     ada = {"user": "rater0"}
     dated = {"updated_after": "2020-01-01"}
     survey = {"project": "survey"}
 
     def selection(query):
-        return selection_of(RatingFilter(query, Rating.objects.all()))
+        return selection_of(RatingFilter(query, Rating.objects.all(), user=staff))
 
-    assert selection_of(RatingFilter(None, Rating.objects.all())) == {}  # no query
+    assert (
+        selection_of(RatingFilter(None, Rating.objects.all(), user=staff)) == {}
+    )  # no query
     assert kappa_from_counts(selection({})) is not None
     assert kappa_from_counts(selection(ada)) is None
     assert kappa_from_counts(selection(dated)) is None

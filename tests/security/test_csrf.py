@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page
 
+from catalogue.access.models import Membership
 from catalogue.api.tokens.models import UploadToken
 from catalogue.browse.saved_queries import SavedQuery
 from catalogue.survey.models import Observation, Project
@@ -34,6 +35,9 @@ FORMS = {
     "ratings:delete": (("rating",), {}),
     "siteadmin:delete_observation": (("observation",), {}),
     "siteadmin:delete_project": (("project",), {}),
+    "projects:settings": (("project",), {"is_restricted": "on"}),
+    "projects:member_set": (("project",), {"username": "staff", "role": "viewer"}),
+    "projects:member_remove": (("project", 1), {}),
 }
 TOKEN_API = [name for name in ACCESS if name.startswith("api:")]
 
@@ -47,6 +51,8 @@ def state():
         Project.objects.count(),
         CandidateComment.objects.count(),
         SavedQuery.objects.count(),
+        Project.objects.filter(is_restricted=True).count(),
+        Membership.objects.count(),
     )
 
 

@@ -192,11 +192,18 @@ def test_database_lost_while_a_page_renders_gives_503(client, rater, monkeypatch
 @pytest.mark.django_db
 def test_token_creation_is_rate_limited_per_user(client, rater):
     from catalogue.api.tokens.models import UploadToken
+    from tests.factories import MembershipFactory
 
+    project = MembershipFactory(user=rater, role="uploader").project
     client.force_login(rater)
     for _ in range(10):
-        assert client.post(reverse("tokens:list"), {"name": "x"}).status_code == 200
-    refused = client.post(reverse("tokens:list"), {"name": "one too many"})
+        created = client.post(
+            reverse("tokens:list"), {"name": "x", "projects": project.pk}
+        )
+        assert created.status_code == 200
+    refused = client.post(
+        reverse("tokens:list"), {"name": "one too many", "projects": project.pk}
+    )
     assert refused.status_code == 429
     assert UploadToken.objects.filter(user=rater).count() == 10
 

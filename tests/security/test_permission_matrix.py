@@ -96,6 +96,11 @@ ACCESS = {
     "ratings:zip": login_required(),
     "ratings:training_set": login_required(args=("csv",)),
     "ratings:delete": staff_only(args=("rating",)),
+    "projects:list": login_required(),
+    "projects:manage": staff_only(args=("project",)),
+    "projects:settings": login_required(405, args=("project",)),
+    "projects:member_set": login_required(405, args=("project",)),
+    "projects:member_remove": login_required(405, args=("project", 999999)),
     "siteadmin:index": staff_only(),
     "siteadmin:delete_observation": staff_only(args=("observation",)),
     "siteadmin:delete_project": staff_only(args=("project",)),
@@ -199,3 +204,225 @@ def test_admin_areas_only_for_editors_and_staff(
         assert response.status_code == expected[role], (role, url, response.status_code)
         if response.status_code == 302:
             assert "login" in response["Location"], (role, url)
+
+
+# The project dimension (SPEC §1): each URL for anonymous, a non-member, each
+# member role and staff, on the demo project open and restricted.
+PROJECT_ROLES = (
+    "anonymous",
+    "non-member",
+    "viewer",
+    "rater",
+    "uploader",
+    "project admin",
+    "staff",
+)
+MEMBERS = ("viewer", "rater", "uploader", "project admin")
+
+
+@dataclass(frozen=True)
+class ProjectRule:
+    """Status per role for an open and for a restricted project.
+
+    `open`/`restricted` map role → status (LOGIN for the login redirect);
+    `token`: call with the role's upload token instead of its session.
+    """
+
+    open: dict
+    restricted: dict
+    method: str = "get"
+    args: tuple = ()
+    data: dict = field(default_factory=dict)
+    token: bool = False
+
+
+def _rule(open_, restricted, **kwargs):
+    return ProjectRule(open_, restricted, **kwargs)
+
+
+def seen(status=200, **kwargs):
+    """Anything showing the project's data: hidden (404) from non-members."""
+    open_ = {"anonymous": LOGIN, **{r: status for r in PROJECT_ROLES[1:]}}
+    return _rule(open_, {**open_, "non-member": 404}, **kwargs)
+
+
+def listing(status=200, **kwargs):
+    """Lists and exports: every user gets the page; rows are left out."""
+    everyone = {"anonymous": LOGIN, **{r: status for r in PROJECT_ROLES[1:]}}
+    return _rule(everyone, everyone, **kwargs)
+
+
+def raters(status, **kwargs):
+    """Rating: a viewer may look but not rate (403)."""
+    open_ = {"anonymous": LOGIN, **{r: status for r in PROJECT_ROLES[1:]}}
+    open_["viewer"] = 403
+    return _rule(open_, {**open_, "non-member": 404}, **kwargs)
+
+
+def admins(status, **kwargs):
+    """The project admin page: project admins and staff only."""
+    open_ = {"anonymous": LOGIN, **{r: 403 for r in PROJECT_ROLES[1:]}}
+    open_.update({"project admin": status, "staff": status})
+    return _rule(open_, {**open_, "non-member": 404}, **kwargs)
+
+
+def staff_page(status=200, **kwargs):
+    staff = {"anonymous": LOGIN, **{r: 403 for r in PROJECT_ROLES[1:]}}
+    staff["staff"] = status
+    return _rule(staff, staff, **kwargs)
+
+
+def token_read(status=200, **kwargs):
+    open_ = {"anonymous": 401, **{r: status for r in PROJECT_ROLES[1:]}}
+    return _rule(open_, {**open_, "non-member": 404}, token=True, **kwargs)
+
+
+def token_write(status, **kwargs):
+    """Writes: uploaders and up with a token naming the project."""
+    open_ = {"anonymous": 401, **{r: 403 for r in PROJECT_ROLES[1:]}}
+    open_.update({"uploader": status, "project admin": status, "staff": status})
+    return _rule(open_, {**open_, "non-member": 404}, token=True, **kwargs)
+
+
+def project_independent(rule):
+    """A URL whose answer does not depend on the project (same for all roles
+    as the first matrix says for a plain user)."""
+    return rule
+
+
+OBSERVATION_ARGS = ("project", "SB50230")
+PROJECT_ACCESS = {
+    "catalogue:list": listing(),
+    "catalogue:export": listing(args=("csv",)),
+    "catalogue:columns": listing(302, method="post", data={"columns": ["ra"]}),
+    # Nothing left to rate in a hidden project: the "all done" page.
+    "rating:rate_next": _rule(
+        listing(302).open, {**listing(302).open, "non-member": 200}
+    ),
+    "rating:candidate": seen(args=("candidate",)),
+    "rating:rate": raters(
+        302, method="post", args=("candidate",), data={"label": "true"}
+    ),
+    # The target is the same candidate when it is not in the list: no leak.
+    "rating:neighbour": listing(302, args=("candidate", "next")),
+    "rating:tag_create": _rule(
+        {**raters(302).open, "non-member": 302},
+        {**raters(302).restricted, "non-member": 403},
+        method="post",
+        data={"name": "tag-{role}"},
+    ),
+    "rating:file": seen(args=("candidate", "file_kind")),
+    "rating:preview": seen(args=("candidate", "deepcutout_fits")),
+    "rating:gif_frame": seen(args=("candidate", 0)),
+    "rating:lightcurve_csv": seen(args=("candidate",)),
+    "rating:lightcurve_svg": seen(args=("candidate",)),
+    "rating:nearby": seen(args=("candidate",)),
+    "rating:list_position": seen(args=("candidate",)),
+    "rating:simbad": seen(args=("candidate",)),
+    "protected_media": seen(args=("media_path",)),
+    "ratings:summary": listing(),
+    "ratings:consensus": listing(),
+    "ratings:zip": listing(),
+    "ratings:training_set": listing(args=("csv",)),
+    "ratings:delete": admins(200, args=("rating",)),
+    "siteadmin:index": staff_page(),
+    "siteadmin:delete_observation": staff_page(args=("observation",)),
+    "siteadmin:delete_project": staff_page(args=("project",)),
+    "lookup": listing(302),  # with ?q=J, see below
+    "projects:list": listing(),
+    "projects:manage": admins(200, args=("project",)),
+    "projects:settings": admins(
+        302, method="post", args=("project",), data={"is_restricted": "{restricted}"}
+    ),
+    "projects:member_set": admins(
+        302,
+        method="post",
+        args=("project",),
+        data={"username": "bystander", "role": "viewer"},
+    ),
+    "projects:member_remove": admins(302, method="post", args=("project", "bystander")),
+    "api:projects": _rule(
+        {"anonymous": 401, **{r: 200 for r in PROJECT_ROLES[1:]}},
+        {"anonymous": 401, **{r: 200 for r in PROJECT_ROLES[1:]}},
+        token=True,
+    ),
+    "api:observations": token_read(args=("project",)),
+    "api:observation": token_read(args=OBSERVATION_ARGS),
+    "api:beam": token_read(args=(*OBSERVATION_ARGS, 0)),
+    "api:observation-create": token_write(
+        200, method="post", data={"project": "demo", "sbid": "SB50230"}
+    ),
+    # An empty body: 400 once the token is allowed, before anything is read.
+    "api:beam-tables": token_write(400, method="post", args=(*OBSERVATION_ARGS, 0)),
+    "api:files": token_write(400, method="post", args=OBSERVATION_ARGS),
+}
+# URLs that show nothing of any project: the first matrix covers them.
+NO_PROJECT_DATA = {
+    "healthz",
+    "auth_check",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "api:schema",
+    "api:docs",
+    "api:",
+    "tokens:list",
+    "tokens:revoke",
+    "search",
+    "wagtail_serve",
+    "wagtaildocs_serve",
+    "wagtaildocs_authenticate_with_password",
+    "wagtailcore_authenticate_with_password",
+    "wagtailcore_login",
+}
+
+
+def test_every_url_has_a_project_rule():
+    names = {name for _, name in portal_patterns()} - {SIGNED_IMAGES}
+    unknown = sorted(names - set(PROJECT_ACCESS) - NO_PROJECT_DATA)
+    assert not unknown, "give these URLs a PROJECT_ACCESS rule: " + ", ".join(unknown)
+
+
+def _project_request(client, rule, role, url, users, keys, restricted):
+    client.logout()
+    data = {
+        key: value.format(role=role.replace(" ", "-"), restricted=str(restricted))
+        if isinstance(value, str)
+        else value
+        for key, value in rule.data.items()
+    }
+    if data.get("is_restricted") == "False":
+        del data["is_restricted"]  # an unticked checkbox is not sent
+    headers = {}
+    if rule.token:
+        if role != "anonymous":
+            headers["HTTP_AUTHORIZATION"] = f"Token {keys[role]}"
+        if rule.method == "post":
+            return client.post(url, data, content_type="application/json", **headers)
+        return client.get(url, **headers)
+    if role != "anonymous":
+        client.force_login(users[role])
+    return getattr(client, rule.method)(url, data)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(PROJECT_ACCESS))
+def test_project_role_gets_what_spec_section_1_says(name, project_world, client):
+    world, users, keys, restricted = project_world
+    rule = PROJECT_ACCESS[name]
+    args = [world.get(arg, arg) if isinstance(arg, str) else arg for arg in rule.args]
+    url = reverse(name, args=args) + ("?q=J" if name == "lookup" else "")
+    expected = rule.restricted if restricted else rule.open
+    for role in PROJECT_ROLES:
+        response = _project_request(client, rule, role, url, users, keys, restricted)
+        want = expected[role]
+        got = response.status_code
+        if want == LOGIN:
+            assert got == 302 and response["Location"].startswith(reverse("login")), (
+                role,
+                url,
+                got,
+            )
+        else:
+            assert got == want, (role, url, got)

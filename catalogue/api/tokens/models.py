@@ -8,6 +8,8 @@ tell tokens apart on the tokens page.
 from django.conf import settings
 from django.db import models
 
+from catalogue.survey.models import Project
+
 
 class UploadToken(models.Model):
     """One API key of a user; revoked tokens are kept (who used what, when)."""
@@ -23,6 +25,12 @@ class UploadToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # The projects this token may write (its owner must also be an uploader
+    # of each); reading follows the owner's visibility.
+    projects = models.ManyToManyField(Project, blank=True, related_name="upload_tokens")
+    # Creating a new project through the API (its creator becomes the new
+    # project's admin); offered to staff on the tokens page.
+    may_create_projects = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -29,12 +29,21 @@ def hash_key(key):
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_token(user, name=""):
-    """Create a token for `user`; returns (UploadToken, key). Show the key once."""
+def create_token(user, name="", projects=(), may_create_projects=False):
+    """Create a token for `user`; returns (UploadToken, key). Show the key once.
+
+    `projects`: the projects it may write (the caller offers only those the
+    user may upload to); `may_create_projects`: whether it may open new ones.
+    """
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     token = UploadToken.objects.create(
-        user=user, name=name, key_hash=hash_key(key), prefix=key[:PREFIX_LENGTH]
+        user=user,
+        name=name,
+        key_hash=hash_key(key),
+        prefix=key[:PREFIX_LENGTH],
+        may_create_projects=may_create_projects,
     )
+    token.projects.set(projects)
     return token, key
 
 

@@ -4,10 +4,16 @@ that answer 404."""
 
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
 
+from catalogue.access.rules import (
+    token_may_write,
+    visible_observations,
+    visible_projects,
+)
 from catalogue.api import serializers as s
 from catalogue.api.errors import (
     api_exception_handler,
@@ -15,14 +21,16 @@ from catalogue.api.errors import (
     max_request_bytes,
 )
 from catalogue.api.tokens.service import UploadTokenAuthentication
-from catalogue.survey.models import Beam, Observation, Project
+from catalogue.survey.models import Beam, Observation
 
 ERRORS = {
     code: OpenApiResponse(s.ErrorSerializer, description=text)
     for code, text in {
         400: "bad input (message names the file, line and column)",
         401: "missing, invalid or revoked token",
-        404: "unknown project, observation, beam or candidate",
+        403: "the token may not write this project",
+        404: "unknown project, observation, beam or candidate (or one of a "
+        "restricted project the token's owner is no member of)",
         413: "request body or file too large",
     }.items()
 }
@@ -46,16 +54,18 @@ class ApiView(APIView):
         super().initial(request, *args, **kwargs)
 
 
-def find_project(slug):
-    project = Project.objects.filter(slug=slug).first()
+def find_project(slug, user):
+    """The project `slug` if `user` may see it; else 404 (hidden = absent)."""
+    project = visible_projects(user).filter(slug=slug).first()
     if project is None:
         raise_not_found(f"project '{slug}' does not exist")
     return project
 
 
-def find_observation(slug, sbid):
+def find_observation(slug, sbid, user):
+    """The observation if `user` may see its project; else 404."""
     observation = (
-        Observation.objects.select_related("project")
+        visible_observations(user, Observation.objects.select_related("project"))
         .filter(project__slug=slug, sbid=sbid)
         .first()
     )
@@ -64,6 +74,23 @@ def find_observation(slug, sbid):
             f"observation {slug}/{sbid} does not exist "
             "(create it with POST /api/v1/observations/)"
         )
+    return observation
+
+
+def check_may_write(request, project):
+    """403 unless the request's token may write `project` (see
+    `catalogue.access.rules.token_may_write`); call before changing anything."""
+    if not token_may_write(request.auth, project):
+        raise PermissionDenied(
+            f"this token may not write project '{project.slug}' (it must name "
+            "the project, and its owner must be an uploader of it)"
+        )
+
+
+def writable_observation(request, slug, sbid):
+    """The observation the request may write: 404 if hidden, 403 if not allowed."""
+    observation = find_observation(slug, sbid, request.user)
+    check_may_write(request, observation.project)
     return observation
 
 

@@ -1,15 +1,21 @@
 """Upload API: what exists (projects, observations, beams) and creating an
 observation; a client reads these to resume an upload."""
 
+from django.db import transaction
 from django.db.models import Count, F
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from catalogue.access.models import Role
+from catalogue.access.rules import visible_projects
+from catalogue.access.services import set_role
 from catalogue.api import serializers as s
 from catalogue.api.views.base import (
     ERRORS,
     ApiView,
+    check_may_write,
     find_beam,
     find_observation,
     find_project,
@@ -33,7 +39,9 @@ class ProjectList(ApiView):
         summary="List projects", responses={200: s.ProjectSerializer(many=True)}
     )
     def get(self, request):
-        projects = Project.objects.annotate(observation_count=Count("observations"))
+        projects = visible_projects(request.user).annotate(
+            observation_count=Count("observations")
+        )
         return Response(s.ProjectSerializer(projects, many=True).data)
 
 
@@ -46,7 +54,7 @@ class ObservationList(ApiView):
     )
     def get(self, request, project):
         observations = (
-            Observation.objects.filter(project=find_project(project))
+            Observation.objects.filter(project=find_project(project, request.user))
             .select_related("project")
             .annotate(
                 beam_count=Count("beams", distinct=True),
@@ -73,20 +81,36 @@ class ObservationCreate(ApiView):
             201: s.ObservationSerializer,
             400: ERRORS[400],
             401: ERRORS[401],
+            403: ERRORS[403],
+            404: ERRORS[404],
         },
     )
     def post(self, request):
         serializer = s.ObservationWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        existing = Observation.objects.filter(
+        existing = Project.objects.filter(slug=data["project"]).first()
+        if existing is not None:
+            check_may_write(request, find_project(existing.slug, request.user))
+        elif not request.auth.may_create_projects:
+            raise PermissionDenied(
+                f"project '{data['project']}' does not exist and this token may "
+                "not create projects"
+            )
+        held = Observation.objects.filter(
             project__slug=data["project"], sbid=data["sbid"]
         ).first()
-        check_client_start(existing, data.get("start_time"))
-        observation = get_or_create_observation(
-            data["project"], data["sbid"], data.get("start_time")
-        )
-        project = observation.project
+        existed = held is not None
+        check_client_start(held, data.get("start_time"))
+        with transaction.atomic():
+            observation = get_or_create_observation(
+                data["project"], data["sbid"], data.get("start_time")
+            )
+            project = observation.project
+            if existing is None:
+                # Its creator runs the new project; this token may write it.
+                set_role(project, request.user, Role.ADMIN, actor=request.user)
+                request.auth.projects.add(project)
         if data.get("project_name") and project.name != data["project_name"]:
             project.name = data["project_name"]
             project.save(update_fields=["name"])
@@ -141,7 +165,7 @@ class ObservationDetail(ApiView):
         responses={200: s.ObservationDetailSerializer, 404: ERRORS[404]},
     )
     def get(self, request, project, sbid):
-        observation = find_observation(project, sbid)
+        observation = find_observation(project, sbid, request.user)
         observation.beam_list = beam_summaries(observation)
         observation.beam_count = len(observation.beam_list)
         observation.candidate_count = sum(
@@ -158,7 +182,7 @@ class BeamState(ApiView):
         responses={200: s.BeamStateSerializer, 404: ERRORS[404]},
     )
     def get(self, request, project, sbid, index):
-        observation = find_observation(project, sbid)
+        observation = find_observation(project, sbid, request.user)
         beam = find_beam(observation, index)
         files = [
             {**row, "candidate": ""}

@@ -20,8 +20,8 @@ from catalogue.api.views.base import (
     ERRORS,
     ApiView,
     find_beam,
-    find_observation,
     raise_not_found,
+    writable_observation,
 )
 from catalogue.ingest.errors import IngestError
 from catalogue.ingest.file_batches import NotFoundInObservation, ReceivedFile
@@ -80,7 +80,7 @@ class BeamTables(ApiView):
         responses={200: s.BeamTablesResultSerializer, **ERRORS},
     )
     def post(self, request, project, sbid, index):
-        observation = find_observation(project, sbid)
+        observation = writable_observation(request, project, sbid)
         if not hasattr(request.data, "get"):
             raise IngestError("request body must be a JSON object or a form")
         unexpected = sorted(set(request.data) - set(TABLE_KINDS))
@@ -130,7 +130,7 @@ class FileUpload(ApiView):
         responses={200: s.FileResultSerializer, 201: s.FileResultSerializer, **ERRORS},
     )
     def post(self, request, project, sbid):
-        observation = find_observation(project, sbid)
+        observation = writable_observation(request, project, sbid)
         name = request.data.get("name")
         if not isinstance(name, str) or not name:
             raise IngestError("field 'name' (the pipeline file name) is required")

@@ -148,8 +148,9 @@ def natural_state(project_slug):
 
 @pytest.fixture(name="api_key")
 def api_key_fixture(rater):
-    """A valid upload token key of the `rater` user."""
-    return create_token(rater, "tests")[1]
+    """A valid upload token key of the `rater` user that may create projects
+    (so the tests' first upload opens the project, and `rater` runs it)."""
+    return create_token(rater, "tests", may_create_projects=True)[1]
 
 
 @pytest.fixture(name="auth")

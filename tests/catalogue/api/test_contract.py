@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from catalogue.access.models import Membership
 from catalogue.api.serializers import PROJECT_SLUG_PATTERN
 from catalogue.api.tokens.service import create_token
 from catalogue.survey.models import (
@@ -98,7 +99,12 @@ def test_docs_page_lists_the_error_statuses(client, rater):
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_schemathesis_finds_no_failure(live_server, rater, ingested, tmp_path):
-    key = create_token(rater, "schemathesis")[1]
+    # An uploader of the demo project whose token names it and may open new
+    # projects, so every write operation can succeed with valid data.
+    Membership.objects.create(project=ingested.project, user=rater, role="uploader")
+    key = create_token(
+        rater, "schemathesis", projects=[ingested.project], may_create_projects=True
+    )[1]
 
     run = subprocess.run(
         [

@@ -270,7 +270,9 @@ def test_read_endpoints_show_what_exists(
         "candidates": DEMO_PER_BEAM,
         "files": len(local),
     }
-    with django_assert_max_num_queries(6):
+    # Token, user, session-free access (restricted projects and memberships),
+    # observation, beam, files, names.
+    with django_assert_max_num_queries(7):
         beam = client.get(OBSERVATION_URL + "beams/0/", **auth).json()
     assert {f["name"]: f["sha256"] for f in beam["files"]} == local
     assert len(beam["candidates"]) == DEMO_PER_BEAM

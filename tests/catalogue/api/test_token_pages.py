@@ -7,7 +7,7 @@ from django.test import Client
 
 from catalogue.api.tokens.models import UploadToken
 from catalogue.api.tokens.service import create_token, hash_key
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +27,12 @@ def test_anonymous_is_sent_to_login(client):
 
 
 def test_create_shows_the_key_once_and_stores_its_hash(client, rater):
+    project = MembershipFactory(user=rater, role="uploader").project
     client.force_login(rater)
 
-    response = client.post("/tokens/", {"name": "pipeline on galaxy"})
+    response = client.post(
+        "/tokens/", {"name": "pipeline on galaxy", "projects": project.pk}
+    )
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"

@@ -53,7 +53,7 @@ def no_django(tmp_path_factory):
 @pytest.fixture
 def token_file(tmp_path, rater):
     path = tmp_path / "token"
-    path.write_text(create_token(rater, "pipeline")[1] + "\n")
+    path.write_text(create_token(rater, "pipeline", may_create_projects=True)[1] + "\n")
     return path
 
 

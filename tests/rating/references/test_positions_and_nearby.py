@@ -87,14 +87,14 @@ def factory_values(values):
 
 
 @pytest.mark.django_db
-def test_nearby_table_on_the_page_in_arcsec_nearest_first(rater_client):
+def test_nearby_table_on_the_page_in_arcsec_nearest_first(rater_client, rater):
     beam = BeamFactory()
     here = CandidateFactory(beam=beam, ra=10.0, dec=-30.0)
     far = CandidateFactory(beam=beam, ra=10.0, dec=-30.0 + 200 / 3600)
     near = CandidateFactory(beam=beam, ra=10.0, dec=-30.0 + 20 / 3600)
     CandidateFactory(beam=beam, ra=11.0, dec=-30.0)  # 3118 arcsec away
 
-    rows = nearby_objects(here, 600)
+    rows = nearby_objects(here, 600, rater)
     assert [r.name for r in rows] == [near.name, far.name]
     assert rows[0].separation_arcsec == pytest.approx(20.0, abs=1e-6)
 

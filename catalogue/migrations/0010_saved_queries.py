@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalogue", "0007_candidate_names_any_text_dynamic_spectra"),
+        ("catalogue", "0009_candidate_names_any_text_dynamic_spectra"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalogue', '0006_candidate_fk_indexes_covered'),
+        ('catalogue', '0008_existing_uploaders_become_uploaders'),
     ]
 
     operations = [
