@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from catalogue.access.rules import ratable_candidates, visible_candidates
 from catalogue.survey.models import Candidate
 from rating.models import Label, Rating, Tag, save_rating
 
@@ -27,6 +28,10 @@ MAX_BULK = 500  # candidates one bulk action may label
 
 class ActionError(ValueError):
     """Bad input: the message says what to fix; nothing was changed."""
+
+
+class NotAllowed(ActionError):
+    """The user's role does not let them change these ratings (answered 403)."""
 
 
 @dataclass(frozen=True)
@@ -49,16 +54,31 @@ class RatingState:
         return cls(data["label"], data["tag"], data["notes"])
 
 
-def _candidates(candidate_ids):
-    """The candidates of `candidate_ids` (ints), all of which must exist."""
+def _candidates(user, candidate_ids):
+    """The candidates of `candidate_ids` (ints), all of which must exist and
+    be ratable by `user` (a candidate of a project hidden from them does not
+    exist for them; one they may only view is refused)."""
     if not candidate_ids:
         raise ActionError("Choose at least one candidate.")
     if len(candidate_ids) > MAX_BULK:
         raise ActionError(f"At most {MAX_BULK} candidates can be labelled at once.")
-    found = Candidate.objects.only("id").in_bulk(candidate_ids)
+    found = visible_candidates(user, Candidate.objects.only("id")).in_bulk(
+        candidate_ids
+    )
     missing = sorted(set(candidate_ids) - set(found))
     if missing:
         raise ActionError(f"No candidate with id {', '.join(map(str, missing))}.")
+    ratable = set(
+        ratable_candidates(
+            user, Candidate.objects.filter(pk__in=list(found))
+        ).values_list("pk", flat=True)
+    )
+    refused = sorted(set(found) - ratable)
+    if refused:
+        raise NotAllowed(
+            "Your role in the project lets you view, not rate, candidate "
+            f"{', '.join(map(str, refused))}."
+        )
     return [found[pk] for pk in dict.fromkeys(candidate_ids)]
 
 
@@ -100,7 +120,7 @@ def label(user, candidate_ids, new_label):
     """Give every candidate `new_label`, keeping each rating's tag and notes."""
     if new_label not in Label.values:
         raise ActionError(f"Unknown label '{new_label}': use true, false or unsure.")
-    candidates = _candidates(candidate_ids)
+    candidates = _candidates(user, candidate_ids)
     return _apply(
         user,
         candidates,
@@ -117,7 +137,7 @@ def tag(user, candidate_ids, tag_id):
     """
     if tag_id is not None and not Tag.objects.filter(pk=tag_id).exists():
         raise ActionError(f"No tag with id {tag_id}.")
-    candidates = _candidates(candidate_ids)
+    candidates = _candidates(user, candidate_ids)
     rated = _current_ratings(user, candidate_ids)
     unrated = [c.pk for c in candidates if c.pk not in rated]
     if unrated:
@@ -141,7 +161,9 @@ def restore(user, record):
         ).values_list("pk", flat=True)
     )
     existing = set(
-        Candidate.objects.filter(pk__in=list(record)).values_list("pk", flat=True)
+        ratable_candidates(
+            user, Candidate.objects.filter(pk__in=list(record))
+        ).values_list("pk", flat=True)
     )
     with transaction.atomic():
         for candidate_id, before in record.items():

@@ -187,7 +187,8 @@ def action(request):
     try:
         changed = _run(request, body)
     except actions.ActionError as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        status = 403 if isinstance(exc, actions.NotAllowed) else 400
+        return JsonResponse({"error": str(exc)}, status=status)
     states = rating_states(request.user, changed)
     return JsonResponse(
         {
@@ -201,7 +202,7 @@ def action(request):
 @require_GET
 def peak_preview(request, pk):
     """zscale PNG of the slices cube's peak plane (the card's second image)."""
-    candidate = get_object_or_404(candidate_queryset(), pk=pk)
+    candidate = get_object_or_404(candidate_queryset(request.user), pk=pk)
     stored = stored_files(candidate).get(CandidateFile.Kind.SLICES_FITS)
     if stored is None or not stored.file.storage.exists(stored.file.name):
         raise Http404("No slices cube is stored for this candidate")

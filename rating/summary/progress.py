@@ -25,6 +25,7 @@ from django.db.models.signals import post_delete
 from django.http import QueryDict
 from django.urls import reverse
 
+from catalogue.access.rules import hidden_project_slugs
 from catalogue.survey.models import Candidate, Observation, Project
 from catalogue.survey.signals import candidates_changed
 from rating.policy import annotated_counts, at_target_q, queue_params, retired_q
@@ -73,31 +74,36 @@ def forget_candidate_totals(**kwargs):
     cache.set(TOTALS_GENERATION_KEY, time.time_ns(), None)
 
 
-def candidate_total(lookups):
-    """Candidates matching `lookups` (cached)."""
+def candidate_total(lookups, hidden=()):
+    """Candidates matching `lookups`, without those of the `hidden` project
+    slugs (cached)."""
     generation = cache.get_or_set(TOTALS_GENERATION_KEY, time.time_ns, None)
-    scope = ",".join(
-        f"{name}={getattr(v, 'pk', v)}" for name, v in sorted(lookups.items())
-    )
-    key = f"rating:progress-total:{generation}:{scope}"
+    key = f"rating:progress-total:{generation}:{_scope_key(lookups, hidden)}"
     return cache.get_or_set(
         key,
-        lambda: Candidate.objects.filter(**lookups).count(),
+        lambda: (
+            Candidate.objects.filter(**lookups)
+            .exclude(observation__project__slug__in=hidden)
+            .count()
+        ),
         TOTALS_TIMEOUT_S,
     )
 
 
-def _scope_key(lookups):
-    return ",".join(
+def _scope_key(lookups, hidden=()):
+    scope = ",".join(
         f"{name}={getattr(value, 'pk', value)}"
         for name, value in sorted(lookups.items())
     )
+    return scope + (":hiding=" + ",".join(sorted(hidden)) if hidden else "")
 
 
-def _rated_figures(lookups):
+def _rated_figures(lookups, hidden=()):
     counts = annotated_counts().filter(
         **{f"candidate__{name}": value for name, value in lookups.items()}
     )
+    if hidden:
+        counts = counts.exclude(candidate__observation__project__slug__in=hidden)
     return counts.aggregate(
         rated=Count("pk"),
         at_target=Count("pk", filter=at_target_q()),
@@ -105,20 +111,23 @@ def _rated_figures(lookups):
     )
 
 
-def rating_progress(selection):
-    """`Progress` of the selection's project / observation (None if invalid)."""
+def rating_progress(selection, user):
+    """`Progress` of the selection's project / observation as `user` may see
+    it: restricted projects they are no member of are left out (None if the
+    selection is invalid)."""
     if selection is None:
         return None
     lookups = _scope(selection)
+    hidden = tuple(sorted(hidden_project_slugs(user)))
     if lookups:
         figures = cache.get_or_set(
-            f"rating:progress-rated:{_scope_key(lookups)}",
-            lambda: _rated_figures(lookups),
+            f"rating:progress-rated:{_scope_key(lookups, hidden)}",
+            lambda: _rated_figures(lookups, hidden),
             SELECTED_TIMEOUT_S,
         )
     else:
-        figures = _rated_figures(lookups)
-    return Progress(candidates=candidate_total(lookups), **figures)
+        figures = _rated_figures(lookups, hidden)
+    return Progress(candidates=candidate_total(lookups, hidden), **figures)
 
 
 def queue_url(summary_params):

@@ -106,7 +106,9 @@ class RatingSummaryView(RatingFilterMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(self.figures)
-        context["progress"] = rating_progress(selection_of(self.filterset))
+        context["progress"] = rating_progress(
+            selection_of(self.filterset), self.request.user
+        )
         context["queue_url"] = queue_url(self.request.GET)
         context["tab"] = "ratings"
         return context

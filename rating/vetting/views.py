@@ -181,7 +181,9 @@ def neighbour(request, pk, direction):
 @require_POST
 def comment(request, pk):
     """Add a comment to the candidate's thread, then show it in the history."""
-    candidate = get_object_or_404(candidate_queryset(), pk=pk)
+    candidate = get_object_or_404(candidate_queryset(request.user), pk=pk)
+    if not may_rate(request.user, candidate.observation.project_id):
+        raise PermissionDenied("Commenting needs a rater's role in this project.")
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _render_page(request, candidate, status=400, comment_form=form)

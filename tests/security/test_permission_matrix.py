@@ -71,6 +71,13 @@ ACCESS = {
     "api:beam": token_only(args=("demo", "SB50230", 0)),
     "api:beam-tables": token_only(args=("demo", "SB50230", 0), method="post"),
     "api:files": token_only(args=("demo", "SB50230"), method="post"),
+    "api:file-batch": token_only(args=("demo", "SB50230"), method="post"),
+    "scan:grid": login_required(),
+    "scan:cards": login_required(),
+    "scan:peak_preview": login_required(args=("candidate",)),
+    "scan:action": login_required(405),
+    "scan:rate": login_required(405),
+    "scan:undo": login_required(405),
     "api:schema": Rule({"anonymous": 401, "rater": 200, "editor": 200, "staff": 200}),
     "api:docs": login_required(),
     "api:": Rule({role: 404 for role in ROLES}, path="/api/v1/no-such-endpoint"),
@@ -234,6 +241,7 @@ class ProjectRule:
     args: tuple = ()
     data: dict = field(default_factory=dict)
     token: bool = False
+    json_body: bool = False  # post `data` as JSON with the session
 
 
 def _rule(open_, restricted, **kwargs):
@@ -296,8 +304,11 @@ PROJECT_ACCESS = {
     "catalogue:export": listing(args=("csv",)),
     "catalogue:columns": listing(302, method="post", data={"columns": ["ra"]}),
     # Nothing left to rate in a hidden project: the "all done" page.
+    # Rate & next opens a candidate the user may rate; a viewer (like a
+    # non-member of a restricted project) has none there: "all done" (200).
     "rating:rate_next": _rule(
-        listing(302).open, {**listing(302).open, "non-member": 200}
+        {**listing(302).open, "viewer": 200},
+        {**listing(302).open, "viewer": 200, "non-member": 200},
     ),
     "rating:candidate": seen(args=("candidate",)),
     "rating:rate": raters(
@@ -355,6 +366,19 @@ PROJECT_ACCESS = {
     # An empty body: 400 once the token is allowed, before anything is read.
     "api:beam-tables": token_write(400, method="post", args=(*OBSERVATION_ARGS, 0)),
     "api:files": token_write(400, method="post", args=OBSERVATION_ARGS),
+    # A JSON body where multipart is needed: 415 once the token is allowed.
+    "api:file-batch": token_write(415, method="post", args=OBSERVATION_ARGS),
+    "rating:comment": raters(
+        302, method="post", args=("candidate",), data={"text": "seen by {role}"}
+    ),
+    "scan:grid": listing(),
+    "scan:cards": listing(),
+    "scan:peak_preview": seen(args=("candidate",)),
+    # Labelling from the grid is checked per candidate in
+    # tests/rating/scan/test_access.py; with nothing to undo these show no data.
+    "scan:action": listing(json_body=True, data={"action": "undo"}),
+    "scan:rate": listing(302, method="post"),
+    "scan:undo": listing(302, method="post"),
 }
 # URLs that show nothing of any project: the first matrix covers them.
 NO_PROJECT_DATA = {
@@ -375,6 +399,8 @@ NO_PROJECT_DATA = {
     "wagtaildocs_authenticate_with_password",
     "wagtailcore_authenticate_with_password",
     "wagtailcore_login",
+    "catalogue:save_query",
+    "catalogue:delete_query",
 }
 
 
@@ -403,6 +429,8 @@ def _project_request(client, rule, role, url, users, keys, restricted):
         return client.get(url, **headers)
     if role != "anonymous":
         client.force_login(users[role])
+    if rule.json_body:
+        return client.post(url, data, content_type="application/json")
     return getattr(client, rule.method)(url, data)
 
 

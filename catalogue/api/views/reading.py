@@ -120,7 +120,7 @@ class ObservationCreate(ApiView):
         ).count()
         return Response(
             s.ObservationSerializer(observation).data,
-            status=status.HTTP_200_OK if existing else status.HTTP_201_CREATED,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
         )
 
 

@@ -6,7 +6,12 @@ from django.urls import reverse
 from rating.models import Label, save_rating
 from rating.policy import ProjectRatingSettings
 from rating.summary.progress import rating_progress
-from tests.factories import CandidateFactory, ObservationFactory, UserFactory
+from tests.factories import (
+    CandidateFactory,
+    MembershipFactory,
+    ObservationFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -34,7 +39,7 @@ def test_progress_counts_target_retired_disputed_and_remaining(
     rate(c, team, [Label.TRUE])  # started
     CandidateFactory(is_best_beam=False)  # every candidate counts
 
-    progress = rating_progress({})
+    progress = rating_progress({}, UserFactory())
 
     assert (progress.candidates, progress.rated) == (6, 3)
     assert (progress.at_target, progress.retired, progress.disputed) == (2, 1, 1)
@@ -51,20 +56,36 @@ def test_progress_counts_target_retired_disputed_and_remaining(
 
 def test_a_project_target_changes_the_figures_at_once(team, project_candidates):
     rate(project_candidates[0], team[:2], [Label.TRUE, Label.TRUE])
-    assert rating_progress({}).at_target == 0
+    assert rating_progress({}, UserFactory()).at_target == 0
 
     project = project_candidates[0].observation.project
     ProjectRatingSettings.objects.create(project=project, target_raters=2)
 
-    progress = rating_progress({"project": project})
+    progress = rating_progress({"project": project}, UserFactory())
     assert (progress.at_target, progress.retired, progress.candidates) == (1, 1, 5)
 
 
 def test_new_candidates_are_counted_after_an_ingest_signal(project_candidates):
     from catalogue.survey.signals import candidates_changed
 
-    assert rating_progress({}).candidates == 5
+    assert rating_progress({}, UserFactory()).candidates == 5
     CandidateFactory()
     candidates_changed.send(sender=None)
 
-    assert rating_progress({}).candidates == 6
+    assert rating_progress({}, UserFactory()).candidates == 6
+
+
+def test_a_restricted_project_is_left_out_for_non_members(project_candidates, team):
+    hidden = CandidateFactory()
+    hidden.observation.project.is_restricted = True
+    hidden.observation.project.save()
+    for user, label in zip(team, [Label.TRUE] * 3):
+        save_rating(hidden, user, label)
+    member = UserFactory()
+    MembershipFactory(project=hidden.observation.project, user=member, role="viewer")
+
+    outsider = rating_progress({}, UserFactory())
+    insider = rating_progress({}, member)
+
+    assert insider.candidates == outsider.candidates + 1
+    assert insider.retired == outsider.retired + 1
