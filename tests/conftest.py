@@ -1,6 +1,7 @@
 """Shared fixtures: users for each role, a small demo observation on disk."""
 
 import shutil
+import threading
 
 import pytest
 from django.contrib.auth.models import Group
@@ -51,6 +52,42 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, serving one request at a time on SQLite.
+
+    On the in-memory SQLite test database every request thread of the live
+    server uses the test's single connection (there is no other way to see
+    the same in-memory database). Concurrent requests (the upload client
+    sends several at once) would then interleave their transactions on that
+    one connection: one request's `atomic` becomes a savepoint inside
+    another's, a rollback undoes or keeps the wrong work, and results depend
+    on timing, hence on which tests ran before. PostgreSQL gives each thread
+    its own connection and is left alone.
+    """
+    if live_server.thread.connections_override:
+        server = live_server.thread.httpd
+        server.set_app(_one_request_at_a_time(server.get_app()))
+    return live_server
+
+
+def _one_request_at_a_time(app):
+    """`app` under a lock held until its whole response body is produced
+    (streamed responses read the database while they are iterated)."""
+    lock = threading.Lock()
+
+    def serialised(environ, start_response):
+        with lock:
+            result = app(environ, start_response)
+            try:
+                return list(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+
+    return serialised
 
 
 @pytest.fixture(scope="session")

@@ -294,7 +294,7 @@ class FileBatch(ApiView):
         handler = HashingUploadHandler(request._request)
         request._request.upload_handlers = [handler]
         try:
-            observation = find_observation(project, sbid)
+            observation = writable_observation(request, project, sbid)
             received = _received(request, observation, _manifest(request))
             try:
                 result = ingest_file_batch(observation, received, user=request.user)
