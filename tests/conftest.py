@@ -18,12 +18,35 @@ DEMO_BEAMS = 2
 DEMO_PER_BEAM = 6
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser tests skip where Debian's Chromium is not installed."""
+    """Browser tests skip where Debian's Chromium is not installed, and
+    transactional tests run after all others, as Django's runner orders them.
+
+    Transactional tests end by flushing the test database, which also
+    removes the rows the data migrations made (the Wagtail root and home
+    page, default tags, collections); every test after them would miss them.
+    pytest-django sorts them last, but pytest then regroups tests that share
+    a session-scoped parameter (pytest-playwright's `browser_name`), which
+    can pull live-server browser tests to the front; so sort again, stably,
+    after every other hook. The same order holds on each xdist worker.
+    """
     without_chromium = needs_package("chromium", CHROMIUM_PATH)
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(without_chromium)
+    items.sort(key=is_transactional)
+
+
+def is_transactional(item):
+    """Whether `item` runs as a TransactionTestCase (pytest-django's rules)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
