@@ -1,6 +1,7 @@
 """Shared fixtures: users for each role, a small demo observation on disk."""
 
 import shutil
+import threading
 
 import pytest
 from django.contrib.auth.models import Group
@@ -17,12 +18,35 @@ DEMO_BEAMS = 2
 DEMO_PER_BEAM = 6
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser tests skip where Debian's Chromium is not installed."""
+    """Browser tests skip where Debian's Chromium is not installed, and
+    transactional tests run after all others, as Django's runner orders them.
+
+    Transactional tests end by flushing the test database, which also
+    removes the rows the data migrations made (the Wagtail root and home
+    page, default tags, collections); every test after them would miss them.
+    pytest-django sorts them last, but pytest then regroups tests that share
+    a session-scoped parameter (pytest-playwright's `browser_name`), which
+    can pull live-server browser tests to the front; so sort again, stably,
+    after every other hook. The same order holds on each xdist worker.
+    """
     without_chromium = needs_package("chromium", CHROMIUM_PATH)
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(without_chromium)
+    items.sort(key=is_transactional)
+
+
+def is_transactional(item):
+    """Whether `item` runs as a TransactionTestCase (pytest-django's rules)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -51,6 +75,42 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server, serving one request at a time on SQLite.
+
+    On the in-memory SQLite test database every request thread of the live
+    server uses the test's single connection (there is no other way to see
+    the same in-memory database). Concurrent requests (the upload client
+    sends several at once) would then interleave their transactions on that
+    one connection: one request's `atomic` becomes a savepoint inside
+    another's, a rollback undoes or keeps the wrong work, and results depend
+    on timing, hence on which tests ran before. PostgreSQL gives each thread
+    its own connection and is left alone.
+    """
+    if live_server.thread.connections_override:
+        server = live_server.thread.httpd
+        server.set_app(_one_request_at_a_time(server.get_app()))
+    return live_server
+
+
+def _one_request_at_a_time(app):
+    """`app` under a lock held until its whole response body is produced
+    (streamed responses read the database while they are iterated)."""
+    lock = threading.Lock()
+
+    def serialised(environ, start_response):
+        with lock:
+            result = app(environ, start_response)
+            try:
+                return list(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+
+    return serialised
 
 
 @pytest.fixture(scope="session")

@@ -43,9 +43,11 @@ def queries_of(request):
     return response, len(captured), len(access)
 
 
-# (page, request, queries at most). The totals include the session, the user,
-# two permission look-ups of the page header (any non-staff user) and the
-# one access query.
+# (view, request, queries at most); the parameter is not named `page`, the
+# name of pytest-playwright's browser fixture, which would give the test a
+# browser parameter. The totals include the session, the user, two
+# permission look-ups of the page header (any non-staff user) and the one
+# access query.
 CASES = {
     "catalogue first page": (lambda c, cands: c.get(reverse("catalogue:list")), 7),
     "cone search": (
@@ -69,12 +71,12 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("page", sorted(CASES))
-def test_membership_check_is_one_query(member_client, page):
+@pytest.mark.parametrize("view", sorted(CASES))
+def test_membership_check_is_one_query(member_client, view):
     client, candidates = member_client
-    request, most = CASES[page]
+    request, most = CASES[view]
     request(client, candidates)  # warm: caches, reference lists
     response, total, access = queries_of(lambda: request(client, candidates))
     assert response.status_code in (200, 302)
-    assert access == 1, page
-    assert total <= most, (page, total)
+    assert access == 1, view
+    assert total <= most, (view, total)
