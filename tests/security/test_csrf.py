@@ -38,6 +38,9 @@ FORMS = {
     "projects:settings": (("project",), {"is_restricted": "on"}),
     "projects:member_set": (("project",), {"username": "staff", "role": "viewer"}),
     "projects:member_remove": (("project", 1), {}),
+    "scan:rate": ((), {"candidate": "1", "label": "true"}),
+    "scan:undo": ((), {}),
+    "scan:action": ((), {"action": "undo"}),
 }
 TOKEN_API = [name for name in ACCESS if name.startswith("api:")]
 

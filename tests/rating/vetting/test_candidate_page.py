@@ -99,8 +99,9 @@ def test_query_count_is_pinned_and_the_same_for_a_bare_and_a_rich_candidate(
     )
     page(rater_client, demo_candidate)  # warm the preview caches
     # 13 for the page itself, 2 for the team block and history (the
-    # candidate's ratings, its comments; the project's rules are cached).
-    with django_assert_max_num_queries(15) as rich_queries:
+    # candidate's ratings, its comments; the project's rules are cached),
+    # 1 for the user's project roles (`catalogue.access`).
+    with django_assert_max_num_queries(16) as rich_queries:
         response = page(rater_client, demo_candidate, "?radius=3600")
 
     assert response.status_code == 200

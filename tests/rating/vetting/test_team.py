@@ -162,7 +162,7 @@ def test_candidate_page_queries_stay_pinned_with_a_busy_team(
     # The team adds two queries: the candidate's ratings (with raters and
     # tags) and its comments (with their authors); the project's rules are
     # cached.
-    assert len(busy) == 15, [q["sql"] for q in busy.captured_queries]
+    assert len(busy) == 16, [q["sql"] for q in busy.captured_queries]
     assert team_html(response).count("data-team-rating") == 6
 
 
