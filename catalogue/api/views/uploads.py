@@ -134,17 +134,7 @@ class FileUpload(ApiView):
         name = request.data.get("name")
         if not isinstance(name, str) or not name:
             raise IngestError("field 'name' (the pipeline file name) is required")
-        if refusal(name):
-            raise IngestError(refusal(name), name)
-        pipeline_file = classify(name)
-        if pipeline_file is None or pipeline_file.target == "table":
-            raise IngestError(
-                "is not the name of a pipeline beam or candidate file "
-                "(tables go to .../beams/<NN>/tables/)",
-                name,
-            )
-        if pipeline_file.sbid != observation.sbid:
-            raise IngestError(f"belongs to {pipeline_file.sbid}, not {sbid}", name)
+        pipeline_file = _beam_or_candidate_file(name, observation)
         sent_sha256 = str(request.data.get("sha256", "")).strip().lower()
         if len(sent_sha256) != 64 or set(sent_sha256) - set("0123456789abcdef"):
             raise IngestError("field 'sha256' must be 64 hexadecimal digits", name)
