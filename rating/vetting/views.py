@@ -92,13 +92,20 @@ def candidate_detail(request, pk):
     return _render_page(request, candidate)
 
 
+def _candidate_to_rate(request, pk, action):
+    """The candidate `pk` if the user may see it (else 404) and rate or
+    comment on it (else 403: a viewer's role)."""
+    candidate = get_object_or_404(candidate_queryset(request.user), pk=pk)
+    if not may_rate(request.user, candidate.observation.project_id):
+        raise PermissionDenied(f"Your role in this project does not allow {action}.")
+    return candidate
+
+
 @login_required
 @require_POST
 def rate(request, pk):
     """Save my rating; "Rate & next" then opens my next unrated candidate."""
-    candidate = get_object_or_404(candidate_queryset(request.user), pk=pk)
-    if not may_rate(request.user, candidate.observation.project_id):
-        raise PermissionDenied("Your role in this project does not include rating.")
+    candidate = _candidate_to_rate(request, pk, "rating")
     form = RatingForm(request.POST)
     if not form.is_valid():
         return _render_page(request, candidate, form=form, status=400)
@@ -181,9 +188,7 @@ def neighbour(request, pk, direction):
 @require_POST
 def comment(request, pk):
     """Add a comment to the candidate's thread, then show it in the history."""
-    candidate = get_object_or_404(candidate_queryset(request.user), pk=pk)
-    if not may_rate(request.user, candidate.observation.project_id):
-        raise PermissionDenied("Commenting needs a rater's role in this project.")
+    candidate = _candidate_to_rate(request, pk, "commenting")
     form = CommentForm(request.POST)
     if not form.is_valid():
         return _render_page(request, candidate, status=400, comment_form=form)
