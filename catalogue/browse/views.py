@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from catalogue.access.rules import hidden_project_slugs
 from catalogue.browse.bounds import column_bounds
 from catalogue.browse.display_units import display_unit, wants_log_slider
 from catalogue.browse.export_fits import fits_chunks
@@ -187,7 +188,7 @@ def filter_groups_html(form, params, user):
         {
             "groups": groups,
             "observations": lists["observations"],
-            "range_rows": range_rows(form),
+            "range_rows": range_rows(form, hidden_project_slugs(user)),
             "ranges_open": ranges_open,
         },
     )
@@ -209,7 +210,7 @@ def table_html(table, params):
     )
 
 
-def range_rows(form):
+def range_rows(form, hidden_slugs=frozenset()):
     """Per numeric column: typed bounds, data bounds and errors for the panel.
 
     Everything is in the column's display unit (the table's, e.g. mJy), the
@@ -221,7 +222,7 @@ def range_rows(form):
     The 50 range inputs are written straight into the template rather than
     through form widgets: widget templates made up most of the page's time.
     """
-    bounds = column_bounds()
+    bounds = column_bounds(hidden_slugs)
     rows = []
     for column in NUMERIC_COLUMNS:
         shown = display_unit(column.name)
