@@ -5,9 +5,18 @@
 #   sh scripts/fresh-container-test.sh [IMAGE]   (default localhost/debian:bookworm)
 # This host's HTTPS trust goes in with it (package downloads pass a proxy
 # whose CA only that bundle holds). The log is var/fresh-container/make-test.log.
+# A missing image is made the way `make stack-test` makes its base: a
+# debootstrap --variant=minbase tree of bookworm (kept in var/stack/),
+# then `podman import` (needs root, podman, runc and debootstrap). podman
+# runs with the boot test's settings (runc, the host's ulimits).
 set -eu
 image="${1:-localhost/debian:bookworm}"
 repo="$(git rev-parse --show-toplevel)"
+export CONTAINERS_CONF="${CONTAINERS_CONF:-$repo/tests/deploy/standins/containers.conf}"
+if ! podman image exists "$image"; then
+  (cd "$repo" && STACK_BASE_IMAGE="$image" python3 -c \
+    'from tests.deploy.stack import ensure_base_image; ensure_base_image()')
+fi
 bundle=/etc/ssl/certs/ca-certificates.crt
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

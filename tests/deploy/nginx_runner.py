@@ -9,7 +9,12 @@ private prefix directory. Used by the nginx and replica tests and by
 
 import os
 import subprocess
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
+
+from requests import Session
+from urllib3.exceptions import InsecureRequestWarning
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATE = REPO / "docker/nginx/templates/portal.conf.template"
@@ -109,3 +114,51 @@ def check_config(root):
         [*nginx_command(root), "-t"], capture_output=True, text=True
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def configure(root, domain, ports, web_upstream, resolver):
+    """What the nginx container does before nginx starts: a temporary
+    certificate, the rendered template, `nginx -t`. Returns the certificate
+    folder (`root`/letsencrypt/live/`domain`)."""
+    cert_dir = root / "letsencrypt/live" / domain
+    self_signed_certificate(cert_dir, domain)
+    render_template(
+        root,
+        template_variables(root, domain, ports, web_upstream, resolver, cert_dir),
+    )
+    check_config(root)
+    return cert_dir
+
+
+@contextmanager
+def https_session(port, domain):
+    """A requests session speaking to nginx's https `port` as `domain`
+    (`session.base` is the URL to prefix paths with)."""
+    session = Session()
+    session.verify = False  # the temporary self-signed certificate
+    session.trust_env = False  # or REQUESTS_CA_BUNDLE would override verify
+    session.headers["Host"] = domain
+    session.base = f"https://127.0.0.1:{port}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InsecureRequestWarning)
+        yield session
+    session.close()
+
+
+def worker_pids(root):
+    """Process ids of the workers of the nginx running from `root`.
+
+    A reload starts new workers and only then tells the old ones to stop
+    (after a 100 ms pause); until an old worker has closed its listening
+    socket it still accepts connections with the old configuration.
+    """
+    master = (root / "nginx.pid").read_text().strip()
+    pids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        if fields[1] == master and fields[0] != "Z":  # state, parent pid
+            pids.add(int(stat.parent.name))
+    return pids

@@ -16,21 +16,12 @@ import re
 import socket
 import subprocess
 import threading
-import warnings
 from types import SimpleNamespace
 
 import pytest
-from requests import Session
-from urllib3.exceptions import InsecureRequestWarning
 
 from tests.deploy.conftest import free_port
-from tests.deploy.nginx_runner import (
-    check_config,
-    nginx_command,
-    render_template,
-    self_signed_certificate,
-    template_variables,
-)
+from tests.deploy.nginx_runner import configure, https_session, nginx_command
 from tests.deploy.servers import (
     prepare_portal,
     production_env,
@@ -120,21 +111,14 @@ def replicas(tmp_path_factory):
         TRUSTED_PROXIES="127.0.0.0/8",
         **({"REDIS_URL": redis} if redis else {}),
     )
-    cert_dir = root / "letsencrypt/live" / DOMAIN
-    self_signed_certificate(cert_dir, DOMAIN)
     with StandInDNS(SERVICE, [*REPLICAS, DEAD_REPLICA]) as dns:
-        render_template(
+        configure(
             root,
-            template_variables(
-                root,
-                DOMAIN,
-                ports,
-                web_upstream=f"{SERVICE}:{web_port}",
-                resolver=f"127.0.0.1:{dns.port}",
-                cert_dir=cert_dir,
-            ),
+            DOMAIN,
+            ports,
+            web_upstream=f"{SERVICE}:{web_port}",
+            resolver=f"127.0.0.1:{dns.port}",
         )
-        check_config(root)
         prepare_portal(env, USERNAME, PASSWORD)
         gunicorns = {}
         for address in REPLICAS:
@@ -166,15 +150,8 @@ def replicas(tmp_path_factory):
 
 @pytest.fixture
 def session(replicas):
-    client = Session()
-    client.verify = False  # the temporary self-signed certificate
-    client.trust_env = False
-    client.headers["Host"] = DOMAIN
-    client.base = f"https://127.0.0.1:{replicas.ports.https}"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", InsecureRequestWarning)
+    with https_session(replicas.ports.https, DOMAIN) as client:
         yield client
-    client.close()
 
 
 def get(session, path):

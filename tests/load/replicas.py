@@ -28,13 +28,7 @@ from types import SimpleNamespace
 import requests
 import urllib3
 
-from tests.deploy.nginx_runner import (
-    check_config,
-    nginx_command,
-    render_template,
-    self_signed_certificate,
-    template_variables,
-)
+from tests.deploy.nginx_runner import configure, nginx_command
 from tests.deploy.standin_dns import StandInDNS
 
 DOMAIN = "portal.test"
@@ -92,20 +86,13 @@ class NginxFront:
         self.origin = f"https://{DOMAIN}"
         self.host_header = DOMAIN
         self.dns = StandInDNS(SERVICE, addresses)
-        cert_dir = self.root / "letsencrypt/live" / DOMAIN
-        self_signed_certificate(cert_dir, DOMAIN)
-        render_template(
+        configure(
             self.root,
-            template_variables(
-                self.root,
-                DOMAIN,
-                ports,
-                web_upstream=f"{SERVICE}:{web_port}",
-                resolver=f"127.0.0.1:{self.dns.port}",
-                cert_dir=cert_dir,
-            ),
+            DOMAIN,
+            ports,
+            web_upstream=f"{SERVICE}:{web_port}",
+            resolver=f"127.0.0.1:{self.dns.port}",
         )
-        check_config(self.root)
         self.process = None
 
     def start(self):
