@@ -25,6 +25,7 @@ from tests.catalogue.api.support import (
     auth_fixture,  # noqa: F401
     table_parts,
 )
+from tests.catalogue.ingest.test_ingest import replace_value
 from tests.conftest import DEMO_BEAMS, DEMO_SBID
 
 pytestmark = [
@@ -131,6 +132,38 @@ def test_beams_uploaded_at_once_group_as_one_after_another(
     assert time.monotonic() - started >= DEMO_BEAMS * OVERLAP_S  # one after another
     assert best_beams(together) == best_beams(serial)
     assert recompute_best_beams(together) == 0  # nothing a full regroup would fix
+
+
+def bring_two_sources_together(directory):
+    """Move one source of each beam to one new place in the beams' final
+    CSVs: each beam's change alone leaves its source the best of a group of
+    one; only seeing both makes a group of two with one best beam."""
+    for index in range(DEMO_BEAMS):
+        final = directory / f"{DEMO_SBID}_beam{index:02d}_final.csv"
+        for column, value in (("ra", "123.0"), ("dec", "-60.0")):
+            final.write_text(
+                replace_value(column, value, row_index=0)(final.read_text())
+            )
+
+
+def test_changed_beams_sent_again_at_once_group_as_one_after_another(
+    auth, demo_dir, media_root, slow_writes
+):
+    """Beams that already hold rows: each request locks before changing any."""
+    serial, together = (open_observation(auth, p) for p in ("serial", "together"))
+    for project in ("serial", "together"):
+        for index in range(DEMO_BEAMS):
+            assert post_tables(auth, demo_dir, project, index) == 200
+    bring_two_sources_together(demo_dir)
+    for index in range(DEMO_BEAMS):
+        assert post_tables(auth, demo_dir, "serial", index) == 200
+
+    statuses = post_beams_at_once(auth, demo_dir, "together")
+
+    assert statuses == {index: 200 for index in range(DEMO_BEAMS)}
+    assert best_beams(together) == best_beams(serial)
+    assert recompute_best_beams(together) == 0
+    assert Candidate.objects.filter(observation=together, dec=-60.0).count() == 2
 
 
 def test_without_the_lock_the_race_is_real(
