@@ -189,7 +189,7 @@ def bench_client_upload(ctx):
     shutil.rmtree(media_root, ignore_errors=True)
     media_root.mkdir()
     _remove_projects()
-    token, key = create_token(ctx.user, "upload benchmark")
+    token, key = create_token(ctx.user, "upload benchmark", may_create_projects=True)
     token_file = WORK / "token"
     token_file.write_text(key + "\n")
     files, total_bytes = _directory_size(directory)

@@ -22,19 +22,23 @@ def _candidate_values(row):
     return {name: row[name] for name in COLUMN_NAMES}
 
 
-def write_beam_tables(observation, tables):
+def write_beam_tables(observation, tables, before_changing=None):
     """Upsert one beam's candidates and light curves in one transaction.
 
     Rows are matched on the natural key (beam, name); identical rows are left
     untouched. Returns {"created", "updated", "unchanged"} counts, the
     beam and "changed_positions" (old and new (ra, dec) of changed rows,
     deg). Candidates absent from a re-sent CSV are kept (they may carry
-    ratings).
+    ratings). `before_changing` (no arguments) is called before the rows
+    of a beam that already exists are read and changed; a new beam's rows
+    are only inserted.
     """
     with transaction.atomic():
         beam, new_beam = Beam.objects.get_or_create(
             observation=observation, index=tables.beam_index
         )
+        if not new_beam and before_changing is not None:
+            before_changing()
         # A beam created just now holds nothing: two round trips saved.
         existing = (
             {}

@@ -344,12 +344,18 @@ def record_upload(observation, user, via, beams=0, candidates=0, files=0):
 def lock_observation(observation):
     """Hold the observation's row until the transaction ends.
 
-    Best-beam groups span beams: two beams written at once would each
-    regroup without seeing the other's new rows (and could deadlock on
-    each other's flags), so every write of an observation's candidates
-    takes this lock first and they follow one another.
+    Best-beam groups span beams: two beams regrouped at once would each
+    miss the other's new rows (and could deadlock on each other's flags),
+    so every regrouping of an observation takes this lock first and they
+    follow one another. The lock is `FOR NO KEY UPDATE`, which does not
+    wait for the key-share locks that inserting candidates (foreign keys
+    to the observation) takes: other beams' new rows go in meanwhile.
     """
-    list(Observation.objects.select_for_update().filter(pk=observation.pk).values("pk"))
+    list(
+        Observation.objects.select_for_update(no_key=True)
+        .filter(pk=observation.pk)
+        .values("pk")
+    )
 
 
 def ingest_beam_tables(observation, tables, user=None, via=Upload.Via.API):
@@ -357,12 +363,19 @@ def ingest_beam_tables(observation, tables, user=None, via=Upload.Via.API):
 
     All in one transaction: the beam's rows, the best-beam flags and the
     `Upload` row are committed together or not at all. Beams of one
-    observation sent at once are written one after the other
-    (`lock_observation`); their parsing, before this, runs in parallel.
+    observation sent at once regroup one after the other
+    (`lock_observation`), each after the other has committed, so each sees
+    the other's rows. A new beam's rows are only inserted, which no other
+    request can see or lock, so they are written before the lock is taken
+    and new beams are parsed and written in parallel; a beam that already
+    has rows takes the lock before changing any of them (an other beam's
+    regrouping may be changing their flags).
     """
     with transaction.atomic():
+        result = write_beam_tables(
+            observation, tables, before_changing=lambda: lock_observation(observation)
+        )
         lock_observation(observation)
-        result = write_beam_tables(observation, tables)
         changed = result["created"] + result["updated"]
         if changed:
             recompute_best_beams(observation, result["changed_positions"])

@@ -7,6 +7,7 @@ exactly as it would to a remote portal.
 
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 import time
@@ -89,6 +90,11 @@ def run_client(no_django, token_file):
     return start
 
 
+def human_size(count):
+    """Bytes as the client's progress bar writes them (kB/MB, one decimal)."""
+    return load_client_module().human_bytes(count)
+
+
 def local_files(directory):
     return {p.name: p for p in directory.iterdir() if p.suffix != ".csv"}
 
@@ -104,7 +110,15 @@ def test_upload_then_rerun_changes_nothing(
     assert f"{len(files)} files sent" in stdout
     assert stdout.startswith(f"{DEMO_SBID} → demo: ")
     every = len(list(demo_source_dir.iterdir()))
-    assert f"] {every}/{every} files " in stderr  # the progress bar's last state
+    total = human_size(sum(p.stat().st_size for p in demo_source_dir.iterdir()))
+    candidates = DEMO_BEAMS * DEMO_PER_BEAM
+    # The progress bar's last state: files, bytes, candidates and the rate.
+    assert re.search(
+        rf"\] {every}/{every} files {total}/{total} {candidates} candidates "
+        r"\d+\.\d MB/s",
+        stderr,
+    ), stderr
+    assert re.search(r"\(\d+ candidates/s, \d+ files/s, \d+\.\d MB/s\)$", stdout)
     observation = Observation.objects.get(project__slug="demo", sbid=DEMO_SBID)
     assert observation.start_time.isoformat() == "2024-03-15T10:22:31+00:00"
     assert Candidate.objects.count() == DEMO_BEAMS * DEMO_PER_BEAM
