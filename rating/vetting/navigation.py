@@ -26,8 +26,8 @@ from catalogue.browse.pagination import (
 from catalogue.browse.querying import (
     CONE_SORT_KEY,
     SORT_PATHS,
-    catalogue_filterset,
     clean_sort,
+    walking_filterset,
 )
 from catalogue.survey.models import Candidate
 from catalogue.survey.sky import cone_search
@@ -77,7 +77,7 @@ class Listing:
     """
 
     def __init__(self, params, user):
-        filterset = catalogue_filterset(params, user)
+        filterset = walking_filterset(params, user)
         self.user = user
         self.cone = filterset.cone if filterset.is_valid() else None
         self.candidates = (
