@@ -241,7 +241,10 @@ class SurveyFilterSet(FormClassPerFilterSet, django_filters.FilterSet):
     def filter_project(self, queryset, name, project):
         # An id list rather than a join: PostgreSQL then estimates the rows
         # from observation_id statistics and can walk a sort index.
-        observation_ids = list(project.observations.values_list("id", flat=True))
+        # (Unordered: the model's order would join the project to sort.)
+        observation_ids = list(
+            project.observations.order_by().values_list("id", flat=True)
+        )
         return queryset.filter(observation_id__in=observation_ids)
 
     def filter_observation(self, queryset, name, value):
