@@ -92,10 +92,13 @@ def candidate_detail(request, pk):
     return _render_page(request, candidate)
 
 
-def _candidate_to_rate(request, pk, action):
+def _candidate_to_rate(request, pk, action, candidates=None):
     """The candidate `pk` if the user may see it (else 404) and rate or
-    comment on it (else 403: a viewer's role)."""
-    candidate = get_object_or_404(candidate_queryset(request.user), pk=pk)
+    comment on it (else 403: a viewer's role); `candidates` defaults to
+    everything the page shows."""
+    if candidates is None:
+        candidates = candidate_queryset(request.user)
+    candidate = get_object_or_404(candidates, pk=pk)
     if not may_rate(request.user, candidate.observation.project_id):
         raise PermissionDenied(f"Your role in this project does not allow {action}.")
     return candidate
@@ -111,8 +114,12 @@ def rate(request, pk):
     next candidate it has already fetched; forms without it are redirected.
     """
     as_json = _wants_json(request)
+    # Saving reads the candidate alone; only a form error shows the page.
+    lean = visible_candidates(
+        request.user, Candidate.objects.select_related("observation")
+    )
     try:
-        candidate = _candidate_to_rate(request, pk, "rating")
+        candidate = _candidate_to_rate(request, pk, "rating", lean)
     except PermissionDenied as denied:
         if as_json:
             return JsonResponse({"error": str(denied)}, status=403)
@@ -125,6 +132,7 @@ def rate(request, pk):
                 for field, errors in form.errors.get_json_data().items()
             }
             return JsonResponse({"errors": errors}, status=400)
+        candidate = get_object_or_404(candidate_queryset(request.user), pk=pk)
         return _render_page(request, candidate, form=form, status=400)
     rating = save_rating(
         candidate,
