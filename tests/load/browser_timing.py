@@ -11,7 +11,8 @@ Two figures, each the p95 (and median) of `--presses` key presses, in ms:
   next candidate in (it fetched its page while the rater looked at this
   one); a rater looks for longer than that, and the script waits as long
   (`--dwell` ms) before pressing. A press that ends in a full page load is
-  timed to that page's first contentful paint and counted apart;
+  timed to that page's first contentful paint and counted apart.
+  `rating_answered` is the part until the rating's answer arrived;
 - scanning grid: `j` until the newly focused card is painted (the frame
   after its focus ring is drawn), across more cards than the first page
   holds, so "load more" is inside the walk.
@@ -69,7 +70,10 @@ PRESS_TIMES = """
   const pressed = timing.presses[count - 1];
   const paint = timing.paints.find((entry) => entry.at > pressed);
   const frame = timing.frames.find((at) => at > pressed);
+  const post = performance.getEntriesByType("resource").find(
+    (entry) => entry.name.includes("/rate/") && entry.startTime > pressed);
   return {
+    post_ms: post ? post.responseEnd - pressed : null,
     ms: paint ? paint.at - pressed : null,
     frame_ms: frame ? frame - pressed : null,
     name: paint ? paint.name : null,
@@ -82,7 +86,8 @@ LOADED_PAINT = """
   const paint = performance.getEntriesByName("first-contentful-paint")[0];
   const pressed = Number(sessionStorage.getItem("timing:keydown"));
   return {ms: paint ? performance.timeOrigin + paint.startTime - pressed : null,
-          frame_ms: null, name: document.querySelector("main h1").textContent,
+          frame_ms: null, post_ms: null,
+          name: document.querySelector("main h1").textContent,
           swapped: false};
 }
 """
@@ -223,6 +228,7 @@ def main():
         "candidate_page_next_painted": {
             **summary([t["ms"] for t in candidate]),
             "frame_after_swap": summary([t["frame_ms"] for t in candidate]),
+            "rating_answered": summary([t["post_ms"] for t in candidate]),
             "swapped_in": sum(t["swapped"] for t in candidate),
             "full_loads": sum(not t["swapped"] for t in candidate),
         },
