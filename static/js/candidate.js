@@ -490,9 +490,17 @@
     if (push) { window.history.pushState({candidatePage: true}, "", loaded.url); }
     window.scrollTo(0, 0);
     if (message) { addMessage(message); }
-    startPage(loaded.url);
-    document.dispatchEvent(new CustomEvent("candidate:swapped"));
-    replayTypedAhead();
+    // The page's behaviour starts once the candidate has painted (as scripts
+    // run after a loaded page's first paint); keys pressed meanwhile wait.
+    busy = true;
+    window.requestAnimationFrame(function () {
+      window.setTimeout(function () {
+        startPage(loaded.url);
+        document.dispatchEvent(new CustomEvent("candidate:swapped"));
+        busy = false;
+        replayTypedAhead();
+      }, 0);
+    });
   }
 
   /* Open `url` (a candidate page, possibly through a redirect): the page
@@ -504,7 +512,6 @@
     var loaded = useAhead ? ahead.loaded.catch(function () { return fetchPage(target); }) : fetchPage(target);
     busy = true;
     return loaded.then(function (result) {
-      busy = false;
       swapIn(result, true, message);
     }).catch(function () {
       busy = false;
