@@ -9,7 +9,11 @@ same order.
 
 from django.db.models import F
 
-from catalogue.browse.filters import candidate_filterset_class
+from catalogue.browse.filters import (
+    candidate_filterset_class,
+    given_filters,
+    narrowed_filterset_class,
+)
 from catalogue.survey.columns import COLUMN_NAMES
 from catalogue.survey.models import Candidate
 
@@ -74,6 +78,13 @@ def catalogue_filterset(params, user, queryset=None):
     return candidate_filterset_class()(
         params, queryset if queryset is not None else base_candidates(), user=user
     )
+
+
+def walking_filterset(params, user):
+    """`catalogue_filterset`'s rows and errors for `params`, built from only
+    the filters `params` give (no form to show: the candidate page's walks)."""
+    filterset_class = narrowed_filterset_class(given_filters(params))
+    return filterset_class(params, base_candidates(), user=user)
 
 
 def filtered_candidates(params, user):

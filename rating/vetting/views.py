@@ -92,10 +92,13 @@ def candidate_detail(request, pk):
     return _render_page(request, candidate)
 
 
-def _candidate_to_rate(request, pk, action):
+def _candidate_to_rate(request, pk, action, candidates=None):
     """The candidate `pk` if the user may see it (else 404) and rate or
-    comment on it (else 403: a viewer's role)."""
-    candidate = get_object_or_404(candidate_queryset(request.user), pk=pk)
+    comment on it (else 403: a viewer's role); `candidates` defaults to
+    everything the page shows."""
+    if candidates is None:
+        candidates = candidate_queryset(request.user)
+    candidate = get_object_or_404(candidates, pk=pk)
     if not may_rate(request.user, candidate.observation.project_id):
         raise PermissionDenied(f"Your role in this project does not allow {action}.")
     return candidate
@@ -104,12 +107,34 @@ def _candidate_to_rate(request, pk, action):
 @login_required
 @require_POST
 def rate(request, pk):
-    """Save my rating; "Rate & next" then opens my next unrated candidate."""
-    candidate = _candidate_to_rate(request, pk, "rating")
+    """Save my rating; "Rate & next" then opens my next unrated candidate.
+
+    The page script posts with `Accept: application/json` and gets the saved
+    state and the next page's URL instead of a redirect, so it can show the
+    next candidate it has already fetched; forms without it are redirected.
+    """
+    as_json = _wants_json(request)
+    # Saving reads the candidate alone; only a form error shows the page.
+    lean = visible_candidates(
+        request.user, Candidate.objects.select_related("observation")
+    )
+    try:
+        candidate = _candidate_to_rate(request, pk, "rating", lean)
+    except PermissionDenied as denied:
+        if as_json:
+            return JsonResponse({"error": str(denied)}, status=403)
+        raise
     form = RatingForm(request.POST)
     if not form.is_valid():
+        if as_json:
+            errors = {
+                field: [error["message"] for error in errors]
+                for field, errors in form.errors.get_json_data().items()
+            }
+            return JsonResponse({"errors": errors}, status=400)
+        candidate = get_object_or_404(candidate_queryset(request.user), pk=pk)
         return _render_page(request, candidate, form=form, status=400)
-    save_rating(
+    rating = save_rating(
         candidate,
         request.user,
         form.cleaned_data["label"],
@@ -117,16 +142,34 @@ def rate(request, pk):
         notes=form.cleaned_data["notes"],
     )
     querystring = filter_querystring(request.GET)
-    if request.POST.get("action") != "next":
-        messages.success(request, f"Rating of {candidate.name} saved.")
-        return redirect(candidate_url(candidate.pk, querystring))
-    next_id = next_unrated_id(filter_params(request.GET), request.user, candidate.pk)
-    if next_id is None:
-        return redirect(_with_filters(reverse("rating:rate_next"), querystring))
-    # The page script, which prefetched the next page, shows the message there.
-    if request.POST.get("message") != "next-page":
-        messages.success(request, f"Rating of {candidate.name} saved.")
-    return redirect(candidate_url(next_id, querystring))
+    message = f"Rating of {candidate.name} saved."
+    next_id = None
+    if request.POST.get("action") == "next":
+        next_id = next_unrated_id(
+            filter_params(request.GET), request.user, candidate.pk
+        )
+        url = (
+            candidate_url(next_id, querystring)
+            if next_id is not None
+            else _with_filters(reverse("rating:rate_next"), querystring)
+        )
+    else:
+        url = candidate_url(candidate.pk, querystring)
+    # The script shows the message on the candidate it swaps in; a page
+    # loaded next (after a form, or the script's "all done") shows it itself.
+    swaps = as_json and url == candidate_url(next_id or candidate.pk, querystring)
+    if not swaps:
+        messages.success(request, message)
+    if not as_json:
+        return redirect(url)
+    return JsonResponse(
+        {
+            "saved": {"candidate": candidate.pk, "label": rating.label},
+            "message": message if swaps else None,
+            "url": url,
+            "next_candidate": next_id,
+        }
+    )
 
 
 @login_required
@@ -137,7 +180,7 @@ def rate_next(request):
     after_id = int(after) if after.isdigit() else None
     querystring = filter_querystring(request.GET)
     next_id = next_unrated_id(filter_params(request.GET), request.user, after_id)
-    if _wants_json(request):  # the page script prefetches this URL
+    if _wants_json(request):  # the page script fetches this page in advance
         url = candidate_url(next_id, querystring) if next_id is not None else None
         return JsonResponse({"url": url})
     if next_id is None:

@@ -22,6 +22,7 @@
   function fallBack(reason) {
     if (settled) { return; }
     settled = true;
+    fallbackReason = reason;
     document.body.setAttribute("data-image-viewer", "preview");
     setStatus("zscale preview (" + reason + ")");
   }
@@ -73,9 +74,25 @@
     });
   }
 
+  var loadedApi = null;
+  var fallbackReason = null;
+
+  // The page script swapped in the next candidate: its own files and limits.
+  document.addEventListener("candidate:swapped", function () {
+    var fresh = document.getElementById("viewer-config");
+    if (fresh) { config = JSON.parse(fresh.textContent); }
+    if (loadedApi) {
+      showAll(loadedApi);
+      setStatus("Firefly");
+    } else if (fallbackReason) {
+      setStatus("zscale preview (" + fallbackReason + ")");
+    }
+  });
+
   window.onFireflyLoaded = function (firefly) {
     if (settled) { return; }
     settled = true;
+    loadedApi = firefly;
     window.clearTimeout(timer);
     showAll(firefly);
     // Showing a plot id again replaces it: the new stretch for both panels.

@@ -110,13 +110,26 @@ def test_1_pressing_n_twelve_times_meets_the_significance_order(raters, chromium
 
     with page.expect_navigation(wait_until="load"):
         page.locator(f"table tbody a[href*='/candidates/{listed[0]}/']").first.click()
+    page.evaluate("window.notReloaded = true")
     met = [candidate_id(page.url)]
-    for _ in range(12):
+    for number in range(12):
         page.wait_for_selector("form [data-next-button]")
-        with page.expect_navigation(wait_until="load"):
-            page.keyboard.press("n")  # no label chosen: on to the next in the list
+        before = page.url
+        page.keyboard.press("n")  # no label chosen: on to the next in the list
+        page.wait_for_url(lambda url, before=before: url != before)
         met.append(candidate_id(page.url))
+        expect(page.locator("#previous-link")).to_have_attribute(
+            "href", re.compile(rf"/candidates/{met[-1]}/")
+        )
+        if number == 2:
+            shot(page, "team-1-after-three-swaps")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#main img')].every(i => i.complete)"
+    )
     shot(page, "team-1-after-twelve")
+    assert page.evaluate("window.notReloaded") is True, "each page swapped in"
+    page.reload()  # the same candidate by a full load, to compare the screenshots
+    shot(page, "team-1-after-twelve-reloaded")
 
     assert met == listed[:13]
     assert "sort=-chi_square_sigma" in page.url

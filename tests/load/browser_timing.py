@@ -4,10 +4,15 @@ gunicorn (production settings) on the PostgreSQL bench database.
 Two figures, each the p95 (and median) of `--presses` key presses, in ms:
 
 - candidate page: `t` then `n` (label True, "Rate & next") until the next
-  candidate's page has painted (its first contentful paint), measured from
-  the `n` keydown. The page prefetches that next page once it is idle; a
-  rater looks at a candidate for longer than that, and the script waits as
-  long (`--dwell` ms) before pressing;
+  candidate's name has painted, measured from the `n` keydown's timestamp
+  to the paint time Chromium reports for the new heading (Element Timing,
+  `elementtiming="candidate-name"`), and, as a cross-check, to the end of
+  the first frame after the heading entered the page. The page swaps the
+  next candidate in (it fetched its page while the rater looked at this
+  one); a rater looks for longer than that, and the script waits as long
+  (`--dwell` ms) before pressing. A press that ends in a full page load is
+  timed to that page's first contentful paint and counted apart.
+  `rating_answered` is the part until the rating's answer arrived;
 - scanning grid: `j` until the newly focused card is painted (the frame
   after its focus ring is drawn), across more cards than the first page
   holds, so "load more" is inside the walk.
@@ -31,23 +36,59 @@ from tests.load.run_load import ROOT, Portal, percentile  # noqa: E402
 BENCH_USER = "bench-user"  # made by `manage.py bench`
 LIST_QUERY = "project=bench&sort=-chi_square_sigma"
 
-RECORD_KEYDOWN = """
-document.addEventListener("keydown", function (event) {
-  if (event.key === "n") {
-    const now = performance.timeOrigin + performance.now();
-    sessionStorage.setItem("timing:keydown", String(now));
-  }
-}, true);
+WATCH_CANDIDATE_PAINTS = """
+() => {
+  const timing = window.timing = {presses: [], paints: [], frames: []};
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "n") { return; }
+    timing.presses.push(event.timeStamp);
+    const at = performance.timeOrigin + event.timeStamp;
+    sessionStorage.setItem("timing:keydown", String(at));
+  }, true);
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.identifier === "candidate-name") {
+        timing.paints.push({at: entry.renderTime || entry.loadTime,
+                            name: entry.element ? entry.element.textContent : null});
+      }
+    }
+  }).observe({type: "element"});
+  let heading = document.querySelector("main h1");
+  new MutationObserver(() => {
+    const now = document.querySelector("main h1");
+    if (now && now !== heading) {
+      heading = now;
+      const done = () => timing.frames.push(performance.now());
+      requestAnimationFrame(() => setTimeout(done, 0));
+    }
+  }).observe(document.body, {childList: true, subtree: true});
+}
 """
-PAINT_AFTER_KEYDOWN = """
+PRESS_TIMES = """
+(count) => {
+  const timing = window.timing;
+  const pressed = timing.presses[count - 1];
+  const paint = timing.paints.find((entry) => entry.at > pressed);
+  const frame = timing.frames.find((at) => at > pressed);
+  const post = performance.getEntriesByType("resource").find(
+    (entry) => entry.name.includes("/rate/") && entry.startTime > pressed);
+  return {
+    post_ms: post ? post.responseEnd - pressed : null,
+    ms: paint ? paint.at - pressed : null,
+    frame_ms: frame ? frame - pressed : null,
+    name: paint ? paint.name : null,
+    swapped: true,
+  };
+}
+"""
+LOADED_PAINT = """
 () => {
   const paint = performance.getEntriesByName("first-contentful-paint")[0];
   const pressed = Number(sessionStorage.getItem("timing:keydown"));
-  const navigation = performance.getEntriesByType("navigation")[0];
-  return {
-    ms: paint ? performance.timeOrigin + paint.startTime - pressed : null,
-    fromPrefetch: navigation.transferSize === 0,
-  };
+  return {ms: paint ? performance.timeOrigin + paint.startTime - pressed : null,
+          frame_ms: null, post_ms: null,
+          name: document.querySelector("main h1").textContent,
+          swapped: false};
 }
 """
 WATCH_GRID_FOCUS = """
@@ -94,20 +135,35 @@ def session_cookie(portal):
 
 def time_candidate_page(page, portal, presses, dwell_ms):
     page.goto(f"{portal.url}/candidates/next/?{LIST_QUERY}")
+    page.wait_for_load_state("load")
+    page.evaluate(WATCH_CANDIDATE_PAINTS)
     timings = []
+    count = 0  # presses seen by the current document
     for _ in range(presses):
-        page.wait_for_load_state("load")
-        page.evaluate(RECORD_KEYDOWN)
-        page.wait_for_function("() => document.querySelector('link[rel=prefetch]')")
         page.wait_for_timeout(dwell_ms)
         before = page.url
         page.keyboard.press("t")
         page.keyboard.press("n")
+        count += 1
         page.wait_for_url(lambda url, before=before: url != before)
+        if page.evaluate("() => window.timing === undefined"):  # a full load
+            page.wait_for_function(
+                "() => performance.getEntriesByName('first-contentful-paint').length"
+            )
+            timings.append(page.evaluate(LOADED_PAINT))
+            page.evaluate(WATCH_CANDIDATE_PAINTS)
+            count = 0
+            continue
         page.wait_for_function(
-            "() => performance.getEntriesByName('first-contentful-paint').length > 0"
+            f"""() => window.timing.paints.some(
+                (e) => e.at > window.timing.presses[{count - 1}])
+              && window.timing.frames.some(
+                (at) => at > window.timing.presses[{count - 1}])"""
         )
-        timings.append(page.evaluate(PAINT_AFTER_KEYDOWN))
+        timing = page.evaluate(PRESS_TIMES, count)
+        shown = page.locator("main h1").text_content()
+        assert timing["name"] == shown, "the paint timed is the candidate shown"
+        timings.append(timing)
     return timings
 
 
@@ -171,7 +227,10 @@ def main():
         "load_average": os.getloadavg(),
         "candidate_page_next_painted": {
             **summary([t["ms"] for t in candidate]),
-            "served_from_prefetch": sum(t["fromPrefetch"] for t in candidate),
+            "frame_after_swap": summary([t["frame_ms"] for t in candidate]),
+            "rating_answered": summary([t["post_ms"] for t in candidate]),
+            "swapped_in": sum(t["swapped"] for t in candidate),
+            "full_loads": sum(not t["swapped"] for t in candidate),
         },
         "grid_next_card_painted": summary(grid),
     }

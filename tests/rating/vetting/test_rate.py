@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from catalogue.access.models import Membership, Role
 from rating.models import Label, Rating, RatingHistory, Tag, save_rating
 from tests.factories import BeamFactory, CandidateFactory, UserFactory
 
@@ -172,3 +173,61 @@ def test_the_page_script_asks_where_rate_next_leads_as_json(rater_client, listin
         save_rating(candidate, answer.wsgi_request.user, Label.TRUE)
     done = rater_client.get(url, headers={"Accept": "application/json"})
     assert done.json() == {"url": None}
+
+
+def rate_for_script(client, candidate, label="true", action="next", **extra):
+    """The page script's post: the same form, answered in JSON."""
+    return client.post(
+        reverse("rating:rate", args=[candidate.pk]) + "?sort=id",
+        {"label": label, "action": action, **extra},
+        headers={"Accept": "application/json"},
+    )
+
+
+def test_the_script_gets_the_saved_rating_and_the_next_url(rater_client, listing):
+    answer = rate_for_script(rater_client, listing[0], "false", notes="sidelobe")
+
+    assert answer.status_code == 200
+    assert answer.json() == {
+        "saved": {"candidate": listing[0].pk, "label": "false"},
+        "message": f"Rating of {listing[0].name} saved.",
+        "url": candidate_url(listing[1], "?sort=id"),
+        "next_candidate": listing[1].pk,
+    }
+    rating = Rating.objects.get()
+    assert (rating.candidate, rating.notes) == (listing[0], "sidelobe")
+    assert RatingHistory.objects.filter(rating=rating).count() == 1
+    # The message rode in the answer: the next page does not show it again.
+    page = rater_client.get(candidate_url(listing[1], "?sort=id"))
+    assert "saved." not in page.content.decode()
+
+
+def test_the_script_is_told_when_nothing_is_left(rater_client, rater, listing):
+    for candidate in listing[1:]:
+        save_rating(candidate, rater, Label.TRUE)
+    answer = rate_for_script(rater_client, listing[0]).json()
+    assert answer["next_candidate"] is None
+    assert answer["url"] == reverse("rating:rate_next") + "?sort=id"
+    done = rater_client.get(answer["url"])  # the page the script then opens
+    assert f"Rating of {listing[0].name} saved." in done.content.decode()
+
+
+def test_the_script_gets_form_errors_and_nothing_is_saved(rater_client, listing):
+    answer = rate_for_script(rater_client, listing[0], label="maybe", tag=999999)
+    assert answer.status_code == 400
+    errors = answer.json()["errors"]
+    assert set(errors) == {"label", "tag"}
+    assert "Select a valid choice" in errors["tag"][0]
+    assert not Rating.objects.exists()
+
+
+def test_the_script_gets_a_refusal_for_a_viewer(client, listing):
+    viewer = UserFactory(username="vic")
+    Membership.objects.create(
+        project=listing[0].observation.project, user=viewer, role=Role.VIEWER
+    )
+    client.force_login(viewer)
+    answer = rate_for_script(client, listing[0])
+    assert answer.status_code == 403
+    assert "does not allow rating" in answer.json()["error"]
+    assert not Rating.objects.exists()
