@@ -111,6 +111,7 @@ ACCESS = {
     "siteadmin:index": staff_only(),
     "siteadmin:delete_observation": staff_only(args=("observation",)),
     "siteadmin:delete_project": staff_only(args=("project",)),
+    "project_data:delete_observation": staff_only(args=("project", "observation")),
     "search": public(),
     "lookup": login_required(302, query="?q=J"),
     # Public Wagtail content: pages, documents editors publish, signed images.
@@ -339,6 +340,7 @@ PROJECT_ACCESS = {
     "siteadmin:index": staff_page(),
     "siteadmin:delete_observation": staff_page(args=("observation",)),
     "siteadmin:delete_project": staff_page(args=("project",)),
+    "project_data:delete_observation": admins(200, args=("project", "observation")),
     "lookup": listing(302),  # with ?q=J, see below
     "projects:list": listing(),
     "projects:manage": admins(200, args=("project",)),
