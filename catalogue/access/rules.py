@@ -22,6 +22,7 @@ on its big tables. Staff and anonymous users cost no query at all.
     scope(queryset, user, project_field) for any other model
     may_see_media(user, storage_name)    the protected media view
     token_may_write(token, project)      the upload API
+    administered_projects(user), administers_any_project(user)  admin pages
 """
 
 from dataclasses import dataclass, field
@@ -281,6 +282,15 @@ def administered_projects(user):
         return projects
     ids = [pid for pid in access.roles if may_administer(user, pid)]
     return projects.filter(pk__in=ids)
+
+
+def administers_any_project(user):
+    """Is `user` staff or the admin of at least one project? (No query
+    beyond `access_for`.)"""
+    access = access_for(user)
+    if access.nothing:
+        return False
+    return access.staff or any(role == Role.ADMIN for role in access.roles.values())
 
 
 def token_may_write(token, project):
