@@ -6,8 +6,8 @@ they are no fair "before". These rows run as one plain (non-staff) member,
 in two modes, to be compared pairwise (same code, same user, same page):
 
 - `access_<page>_unchecked`: the membership check answered without a query,
-  as "sees every project" (`_compute_access` stubbed): the page as it was
-  before projects had members;
+  as "sees every project" (`_compute_access` stubbed, and the user loaded
+  without the access rows): the page as it was before projects had members;
 - `access_<page>_as_member`: the real check, with one restricted project
   hidden from the member and one restricted project they rate in, so every
   query carries the "hidden projects" exclusion.
@@ -66,10 +66,20 @@ def unchecked_context(ctx):
     """The same member, but the membership check costs nothing: every user
     "sees every project, holds no membership" without a query."""
     with member_context(ctx) as member:
-        with mock.patch.object(
-            rules, "_compute_access", lambda user: rules.ProjectAccess()
-        ):
+        with unchecked():
             yield member
+
+
+@contextmanager
+def unchecked():
+    """No membership check: nothing loaded with the user, nothing queried."""
+    from portal import backends
+
+    with (
+        mock.patch.object(backends, "with_access_rows", lambda users: users),
+        mock.patch.object(rules, "_compute_access", lambda user: rules.ProjectAccess()),
+    ):
+        yield
 
 
 def bench_access_first_page_as_member(ctx):
