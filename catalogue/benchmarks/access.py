@@ -14,21 +14,29 @@ in two modes, to be compared pairwise (same code, same user, same page):
 
 <page> is `first_page`, `cone_1_arcmin` (catalogue) and `candidate_page`,
 `rate_next` (rating, `rating.benchmarks.access`). E.g.
-`manage.py bench --only 'access_first_page'`. The benchmark modules are
-imported whole: `manage.py bench` would run every `bench_*` function
-imported by name.
+`manage.py bench --only 'access_first_page'`.
+
+On a shared, loaded machine two runs minutes apart differ by more than the
+check costs, so `access_overhead_<page>` alternates the two modes request
+by request (a, b, b, a, ...) in one process and reports both medians and
+the overhead in per cent: `manage.py bench --only access_overhead`.
+
+The benchmark modules are imported whole: `manage.py bench` would run
+every `bench_*` function imported by name.
 """
 
-from contextlib import contextmanager
+import time
+from contextlib import contextmanager, nullcontext
 from unittest import mock
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from catalogue.access import rules
 from catalogue.access.models import Membership, Role
 from catalogue.benchmarks import browse
 from catalogue.survey.models import Project
-from portal.benchmarking import BenchContext
+from portal.benchmarking import BenchContext, summarise_ms
 
 MEMBER_USERNAME = "bench-member"
 HIDDEN_SLUG = "bench-hidden"  # restricted, the member is not in it
@@ -80,6 +88,45 @@ def unchecked():
         mock.patch.object(rules, "_compute_access", lambda user: rules.ProjectAccess()),
     ):
         yield
+
+
+def interleaved(ctx, call):
+    """Time `call(checked)` alternately without (a) and with (b) the check,
+    `ctx.repeat` times each after `ctx.warmup`; medians in ms, overhead %."""
+    timings = {False: [], True: []}
+    for run in range(ctx.warmup + ctx.repeat):
+        for checked in (False, True) if run % 2 == 0 else (True, False):
+            with nullcontext() if checked else unchecked():
+                started = time.perf_counter()
+                call(checked)
+                elapsed = time.perf_counter() - started
+            if run >= ctx.warmup:
+                timings[checked].append(elapsed)
+    before, after = summarise_ms(timings[False]), summarise_ms(timings[True])
+    overhead = 100 * (after["median_ms"] / before["median_ms"] - 1)
+    return {"unchecked": before, "as_member": after, "overhead_pct": round(overhead, 1)}
+
+
+def interleaved_get(ctx, url):
+    """`interleaved` of GET `url` as the member (200 expected)."""
+    with member_context(ctx) as member:
+
+        def get(checked):
+            response = member.client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+
+        return {"url": url, **interleaved(member, get)}
+
+
+def bench_access_overhead_first_page(ctx):
+    """The check's cost on the catalogue's first page, modes interleaved."""
+    return interleaved_get(ctx, reverse("catalogue:list"))
+
+
+def bench_access_overhead_cone_1_arcmin(ctx):
+    """The check's cost on the 1 arcmin cone search, modes interleaved."""
+    return interleaved_get(ctx, browse.cone_url(ctx))
 
 
 def bench_access_first_page_as_member(ctx):
