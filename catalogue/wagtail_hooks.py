@@ -1,18 +1,52 @@
 """Survey data in the Wagtail admin (/cms/): projects (open or restricted),
-observations, project members and the membership log."""
+observations, project members and the membership log.
 
+Staff manage everything here; a project admin (no staff) sees only their
+projects, may open or restrict them (nothing else of a project), and
+manage their members and read their log (`catalogue.access.admin_policy`).
+"""
+
+from django.forms import modelform_factory
 from wagtail import hooks
+from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.views.generic import models as generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from catalogue.access.admin_policy import (
+    ProjectScopedPermissionPolicy,
+    ScopedIndexMixin,
+    ScopedObjectMixin,
+)
 from catalogue.access.admin_views import MembershipLogViewSet, MembershipViewSet
 from catalogue.access.services import log_openness
 from catalogue.admin_permissions import ReadDeletePermissionPolicy
 from catalogue.survey.models import Observation, Project
 
+# What a project admin without staff rights may change of their project.
+PROJECT_ADMIN_FIELDS = ["is_restricted"]
 
-class ProjectEditView(generic.EditView):
-    """Saving a project logs a change of its openness in the membership log."""
+
+class ProjectIndexView(ScopedIndexMixin, generic.IndexView):
+    pass
+
+
+class ProjectInspectView(ScopedObjectMixin, generic.InspectView):
+    pass
+
+
+class ProjectEditView(ScopedObjectMixin, generic.EditView):
+    """Saving a project logs a change of its openness in the membership log.
+
+    A project admin's form has the openness only: a project's name and slug
+    (its files' storage folder) are staff's.
+    """
+
+    def get_form_class(self):
+        if self.permission_policy.by_model_permission(self.request.user, "change"):
+            return super().get_form_class()
+        return modelform_factory(
+            Project, form=WagtailAdminModelForm, fields=PROJECT_ADMIN_FIELDS
+        )
 
     def save_instance(self):
         was_restricted = Project.objects.get(pk=self.object.pk).is_restricted
@@ -29,9 +63,17 @@ class ProjectViewSet(ModelViewSet):
     list_filter = ["is_restricted"]
     search_fields = ["name", "slug", "description"]
     form_fields = ["name", "slug", "description", "is_restricted"]
+    index_view_class = ProjectIndexView
     edit_view_class = ProjectEditView
+    inspect_view_class = ProjectInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
+
+    @property
+    def permission_policy(self):
+        return ProjectScopedPermissionPolicy(
+            self.model, project_field="id", admin_actions=["change", "view"]
+        )
 
 
 class ObservationViewSet(ModelViewSet):

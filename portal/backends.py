@@ -3,14 +3,18 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from catalogue.access.rules import with_access_rows
+
 
 class PortalModelBackend(ModelBackend):
     """ModelBackend whose `get_user` (run on every logged-in request) also
-    fetches the user's catalogue preference in the same query, which saves
-    the catalogue page a query of its own."""
+    fetches the user's catalogue preference and their projects' access rows
+    in the same query, which saves the catalogue page a query for each."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related("catalogue_preference")
+        users = with_access_rows(
+            get_user_model()._default_manager.select_related("catalogue_preference")
+        )
         try:
             user = users.get(pk=user_id)
         except get_user_model().DoesNotExist:

@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/v1/", include("catalogue.api.urls")),
     path("tokens/", include("catalogue.api.tokens.urls")),
     path("project-admin/", include("catalogue.access.urls")),
+    path("project-admin/", include("catalogue.siteadmin.project_urls")),
     path("", include("rating.vetting.urls")),
     path("ratings/", include("rating.summary.urls")),
     path("site-admin/", include("catalogue.siteadmin.urls")),

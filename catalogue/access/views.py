@@ -15,13 +15,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalogue.access.forms import MemberForm, ProjectSettingsForm
 from catalogue.access.models import Membership, MembershipLog
-from catalogue.access.rules import may_administer, role_for, visible_projects
+from catalogue.access.rules import (
+    may_administer,
+    role_for,
+    visible_observations,
+    visible_projects,
+)
 from catalogue.access.services import remove_member, set_restricted, set_role
 
 LOG_ROWS = 50  # latest membership changes shown on the page
 
 
-def _administered_project(user, slug):
+def administered_project(user, slug):
+    """The project `slug` if `user` administers it; 404 if hidden, else 403."""
     project = get_object_or_404(visible_projects(user), slug=slug)
     if not may_administer(user, project):
         raise PermissionDenied("Only the project's admins manage its members.")
@@ -37,6 +43,9 @@ def _page(request, project, member_form=None, settings_form=None, status=200):
         "settings_form": settings_form
         or ProjectSettingsForm(initial={"is_restricted": project.is_restricted}),
         "log": MembershipLog.objects.filter(project=project)[:LOG_ROWS],
+        "observations": visible_observations(user=request.user)
+        .filter(project=project)
+        .order_by("sbid"),
     }
     return render(request, "catalogue/projects/manage.html", context, status=status)
 
@@ -55,13 +64,13 @@ def project_list(request):
 @login_required
 @require_GET
 def project_manage(request, slug):
-    return _page(request, _administered_project(request.user, slug))
+    return _page(request, administered_project(request.user, slug))
 
 
 @login_required
 @require_POST
 def project_settings(request, slug):
-    project = _administered_project(request.user, slug)
+    project = administered_project(request.user, slug)
     form = ProjectSettingsForm(request.POST)
     if not form.is_valid():
         return _page(request, project, settings_form=form, status=400)
@@ -75,7 +84,7 @@ def project_settings(request, slug):
 @require_POST
 def member_set(request, slug):
     """Add a member, or change an existing member's role."""
-    project = _administered_project(request.user, slug)
+    project = administered_project(request.user, slug)
     form = MemberForm(request.POST)
     if not form.is_valid():
         return _page(request, project, member_form=form, status=400)
@@ -90,7 +99,7 @@ def member_set(request, slug):
 @login_required
 @require_POST
 def member_remove(request, slug, user_id):
-    project = _administered_project(request.user, slug)
+    project = administered_project(request.user, slug)
     member = get_object_or_404(get_user_model(), pk=user_id)
     remove_member(project, member, actor=request.user)
     messages.success(request, f"{member.get_username()} left {project}.")

@@ -1,4 +1,5 @@
-"""Site admin for staff (`/site-admin/`): what is stored, and deletion.
+"""Site admin for staff (`/site-admin/`): what is stored, and deletion;
+and the same deletion of an observation for a project's admins.
 
 The counts come from `catalogue.siteadmin.counts` (a few queries however
 many observations exist). Deleting an observation or project cascades through the
@@ -13,6 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.http import HttpResponseRedirect
@@ -20,6 +22,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from catalogue.access.views import administered_project
 from catalogue.siteadmin.counts import Count, scalar, storage_annotations
 from catalogue.survey.models import Observation, Project, Upload
 from portal.staff import StaffRequiredMixin
@@ -89,15 +92,25 @@ class SiteAdminView(StaffRequiredMixin, TemplateView):
         return context
 
 
-class _DeleteView(StaffRequiredMixin, TemplateView):
-    """Confirm (GET) and delete (POST) one project or observation with its files."""
+class DeletionView(TemplateView):
+    """Confirm (GET) and delete (POST) one project or observation with its files.
+
+    Who may do it is the subclass's business (a mixin, or `get_object`
+    raising 403/404); so is where the user goes next (`get_success_url`,
+    also the confirmation page's cancel link). The deletion is logged in
+    Django's admin log with the counts shown on the confirmation page.
+    """
 
     template_name = "catalogue/siteadmin/confirm_delete.html"
+
+    def get_success_url(self):
+        return reverse("siteadmin:index")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["object"] = self.get_object()
         context["kind"] = self.kind
+        context["cancel_url"] = self.get_success_url()
         return context
 
     def post(self, request, *args, **kwargs):
@@ -117,18 +130,35 @@ class _DeleteView(StaffRequiredMixin, TemplateView):
             )
             target.delete()
         messages.success(request, summary)
-        return HttpResponseRedirect(reverse("siteadmin:index"))
+        return HttpResponseRedirect(self.get_success_url())
 
 
-class ObservationDeleteView(_DeleteView):
+class ObservationDeleteView(StaffRequiredMixin, DeletionView):
     kind = "observation"
 
     def get_object(self):
         return get_object_or_404(observations_with_totals(), pk=self.kwargs["pk"])
 
 
-class ProjectDeleteView(_DeleteView):
+class ProjectDeleteView(StaffRequiredMixin, DeletionView):
     kind = "project"
 
     def get_object(self):
         return get_object_or_404(projects_with_totals(), slug=self.kwargs["slug"])
+
+
+class ProjectObservationDeleteView(LoginRequiredMixin, DeletionView):
+    """A project admin (or staff) deletes one of the project's observations
+    from the project admin page: 404 when the project is hidden from the
+    user, 403 when they do not administer it."""
+
+    kind = "observation"
+
+    def get_object(self):
+        project = administered_project(self.request.user, self.kwargs["slug"])
+        return get_object_or_404(
+            observations_with_totals().filter(project=project), pk=self.kwargs["pk"]
+        )
+
+    def get_success_url(self):
+        return reverse("projects:manage", args=[self.kwargs["slug"]])

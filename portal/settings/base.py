@@ -140,7 +140,11 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _VALIDATORS = "django.contrib.auth.password_validation"
-AUTHENTICATION_BACKENDS = ["portal.backends.PortalModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "portal.backends.PortalModelBackend",
+    # Project admins may open the Wagtail admin for their projects.
+    "catalogue.access.backends.ProjectAdminBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},

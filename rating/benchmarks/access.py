@@ -1,9 +1,17 @@
-"""The candidate page and "Rate & next" as a plain member with one project
-hidden (see `catalogue.benchmarks.access`): compare with `candidate_page`
-and `rate_next` of the code before projects had members."""
+"""The candidate page and "Rate & next" as a plain member, with and without
+the membership check (see `catalogue.benchmarks.access` for the two modes,
+and for the interleaved `access_overhead_*` rows)."""
 
-from catalogue.benchmarks.access import member_context
+from django.urls import reverse
+
+from catalogue.benchmarks.access import (
+    interleaved,
+    interleaved_get,
+    member_context,
+    unchecked_context,
+)
 from rating.benchmarks import vetting
+from rating.models import Rating
 
 
 def bench_access_candidate_page_as_member(ctx):
@@ -11,6 +19,46 @@ def bench_access_candidate_page_as_member(ctx):
         return vetting.bench_candidate_page(member)
 
 
+def bench_access_candidate_page_unchecked(ctx):
+    with unchecked_context(ctx) as member:
+        return vetting.bench_candidate_page(member)
+
+
 def bench_access_rate_next_as_member(ctx):
     with member_context(ctx) as member:
         return vetting.bench_rate_next(member)
+
+
+def bench_access_rate_next_unchecked(ctx):
+    with unchecked_context(ctx) as member:
+        return vetting.bench_rate_next(member)
+
+
+def bench_access_overhead_candidate_page(ctx):
+    """The check's cost on a candidate page, modes interleaved."""
+    pk = vetting.middle_candidate_id(ctx)
+    return interleaved_get(ctx, reverse("rating:candidate", args=[pk]))
+
+
+def bench_access_overhead_rate_next(ctx):
+    """The check's cost on "Rate & next", modes interleaved; each mode walks
+    on from the middle candidate; the ratings made are deleted."""
+    start = vetting.middle_candidate_id(ctx)
+    current = {False: start, True: start}
+    made = []
+    with member_context(ctx) as member:
+
+        def rate_and_next(checked):
+            response = member.client.post(
+                reverse("rating:rate", args=[current[checked]]),
+                {"label": "false", "action": "next"},
+            )
+            if response.status_code != 302:
+                raise RuntimeError(f"rate answered {response.status_code}")
+            made.append(current[checked])
+            current[checked] = int(response["Location"].rstrip("/").split("/")[-1])
+
+        try:
+            return interleaved(member, rate_and_next)
+        finally:
+            Rating.objects.filter(user=member.user, candidate_id__in=made).delete()

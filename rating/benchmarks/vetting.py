@@ -28,7 +28,7 @@ def _bench_candidates(ctx):
     )
 
 
-def _middle_candidate_id(ctx):
+def middle_candidate_id(ctx):
     candidates = _bench_candidates(ctx).order_by("id").values_list("id", flat=True)
     first = candidates.first()
     last = candidates.order_by("-id").first()
@@ -37,12 +37,12 @@ def _middle_candidate_id(ctx):
 
 def bench_candidate_page(ctx):
     """Server time of `/candidates/<id>/` for a candidate in the middle of the table."""
-    return ctx.time_get(reverse("rating:candidate", args=[_middle_candidate_id(ctx)]))
+    return ctx.time_get(reverse("rating:candidate", args=[middle_candidate_id(ctx)]))
 
 
 def bench_rate_next(ctx):
     """Server time of POST "Rate & next" (the redirect to my next unrated candidate)."""
-    current = {"id": _middle_candidate_id(ctx)}
+    current = {"id": middle_candidate_id(ctx)}
     made = []
 
     def rate_and_next():

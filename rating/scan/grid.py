@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 
+from catalogue.access.rules import may_rate
 from catalogue.browse.querying import CONE_SORT_KEY
 from catalogue.survey.columns import COLUMNS_BY_NAME
 from catalogue.survey.models import Candidate, CandidateFile
@@ -98,6 +99,7 @@ class Card:
     n_ratings: int = 0
     consensus: str | None = None
     agreement: float | None = None
+    may_rate: bool = True  # False: the user's role in its project is a viewer's
 
     @property
     def my_label_text(self):
@@ -114,6 +116,11 @@ class GridPage:
 
     cards: list
     next_after: int | None
+
+    @property
+    def may_rate_any(self):
+        """Can the user label at least one card of the page?"""
+        return any(card.may_rate for card in self.cards)
 
 
 def sparkline_points(lightcurve):
@@ -229,6 +236,7 @@ def grid_page(listing, user, querystring, after_id=None, size=PAGE_SIZE):
                 sparkline=sparkline_points(_lightcurve(candidate)),
                 deep_preview=deep,
                 peak_preview=peak,
+                may_rate=may_rate(user, candidate.observation.project_id),
             )
         )
     fill_rating_state(cards, user)

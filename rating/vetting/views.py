@@ -78,6 +78,8 @@ def _render_page(request, candidate, form=None, status=200, comment_form=None):
         # page is shown (counting costs more than the rest of the page).
         "list_url": _list_url(params),
         "external_links": external_links(candidate.ra, candidate.dec),
+        # A viewer's page has no rating, comment or tag forms (posting is 403).
+        "may_rate": may_rate(request.user, candidate.observation.project_id),
         **state,
         **team_context(candidate, request.user, state["history"], params, comment_form),
         **page_context(candidate),

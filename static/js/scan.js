@@ -146,7 +146,16 @@
     return queue;
   }
 
+  // Cards of projects where the user may only look are never posted.
+  var VIEW_ONLY = "View only: ask a project admin to rate.";
+  function ratable(id) {
+    var card = cardById(id);
+    return Boolean(card) && !card.hasAttribute("data-view-only");
+  }
+
   function label(ids, value) {
+    ids = ids.filter(ratable);
+    if (!ids.length) { say(VIEW_ONLY, true); return; }
     send({action: "label", candidates: ids, label: value}, function (answer) {
       if (!answer.changed.length) { return "Already " + labelNames[value] + ": nothing changed."; }
       if (ids.length === 1) { return nameOf(cardById(ids[0])) + ": " + labelNames[value] + "."; }
@@ -155,6 +164,7 @@
   }
 
   function tag(card, key) {
+    if (card.hasAttribute("data-view-only")) { say(VIEW_ONLY, true); return; }
     var keys = tagKeys[card.getAttribute("data-project")] || tagKeys["default"] || {};
     var chosen = key === "0" ? null : keys[key];
     if (key !== "0" && !chosen) { say("No tag on key " + key + ".", true); return; }

@@ -35,6 +35,7 @@ FORMS = {
     "ratings:delete": (("rating",), {}),
     "siteadmin:delete_observation": (("observation",), {}),
     "siteadmin:delete_project": (("project",), {}),
+    "project_data:delete_observation": (("project", "observation"), {}),
     "projects:settings": (("project",), {"is_restricted": "on"}),
     "projects:member_set": (("project",), {"username": "staff", "role": "viewer"}),
     "projects:member_remove": (("project", 1), {}),

@@ -111,6 +111,7 @@ ACCESS = {
     "siteadmin:index": staff_only(),
     "siteadmin:delete_observation": staff_only(args=("observation",)),
     "siteadmin:delete_project": staff_only(args=("project",)),
+    "project_data:delete_observation": staff_only(args=("project", "observation")),
     "search": public(),
     "lookup": login_required(302, query="?q=J"),
     # Public Wagtail content: pages, documents editors publish, signed images.
@@ -339,6 +340,7 @@ PROJECT_ACCESS = {
     "siteadmin:index": staff_page(),
     "siteadmin:delete_observation": staff_page(args=("observation",)),
     "siteadmin:delete_project": staff_page(args=("project",)),
+    "project_data:delete_observation": admins(200, args=("project", "observation")),
     "lookup": listing(302),  # with ?q=J, see below
     "projects:list": listing(),
     "projects:manage": admins(200, args=("project",)),
@@ -454,3 +456,44 @@ def test_project_role_gets_what_spec_section_1_says(name, project_world, client)
             )
         else:
             assert got == want, (role, url, got)
+
+
+# The Wagtail admin's project pages (SPEC §1): a project admin manages their
+# project there without being staff; every other member role stays out.
+WAGTAIL_PROJECT_PAGES = ("cms_memberships:index", "cms_membership_log:index")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["wagtailadmin_home", *WAGTAIL_PROJECT_PAGES])
+def test_project_role_in_the_wagtail_admin(name, project_world, client):
+    _, users, _, _ = project_world
+    url = reverse(name)
+    for role in PROJECT_ROLES:
+        client.logout()
+        if role != "anonymous":
+            client.force_login(users[role])
+        got = client.get(url)
+        if role in ("project admin", "staff"):
+            assert got.status_code == 200, (role, url, got.status_code)
+        else:
+            assert got.status_code == 302, (role, url, got.status_code)
+            assert "login" in got["Location"], (role, url)
+
+
+@pytest.mark.django_db
+def test_project_admin_edits_only_the_project_in_the_wagtail_admin(
+    project_world, client
+):
+    world, users, _, _ = project_world
+    from catalogue.access.models import Membership
+    from tests.factories import ProjectFactory
+
+    own = Membership.objects.get(user=users["viewer"])
+    elsewhere = Membership.objects.create(
+        project=ProjectFactory(slug="elsewhere"), user=users["viewer"], role="rater"
+    )
+    client.force_login(users["project admin"])
+    assert client.get(reverse("cms_memberships:edit", args=[own.pk])).status_code == 200
+    for name in ("cms_memberships:edit", "cms_memberships:delete"):
+        url = reverse(name, args=[elsewhere.pk])
+        assert client.get(url).status_code == 404, url

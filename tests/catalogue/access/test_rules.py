@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection  # noqa: F401 - read by a skipif condition
 
 from catalogue.access.models import Membership, MembershipLog, Role
 from catalogue.access.rules import (
@@ -150,3 +151,28 @@ def test_rate_next_skips_projects_where_the_user_only_views(client):
     response = client.get("/candidates/next/?best_beam=off")
     assert response["Location"].startswith(f"/candidates/{to_rate.pk}/")
     assert only_view.pk > to_rate.pk
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="the rows ride on PostgreSQL only"
+)
+def test_the_logged_in_user_query_brings_the_access_rows(
+    two_projects, django_assert_num_queries
+):
+    """On PostgreSQL the backend loads the user with their access rows: the
+    check then needs no query, and answers as the query would."""
+    from portal.backends import PortalModelBackend
+
+    a, b, _, _ = two_projects
+    mine = ProjectFactory(slug="charlie", is_restricted=True)
+    user = UserFactory()
+    Membership.objects.create(project=mine, user=user, role=Role.VIEWER)
+    Membership.objects.create(project=a, user=user, role=Role.ADMIN)
+    loaded = PortalModelBackend().get_user(user.pk)
+    with django_assert_num_queries(0):
+        from_rows = access_for(loaded)
+    assert from_rows == access_for(fresh(user))
+    assert from_rows.hidden_ids == {b.pk} and from_rows.roles[mine.pk] == Role.VIEWER
+
+    set_role(b, loaded, Role.RATER, actor=None)  # the loaded rows are now stale
+    assert may_rate(loaded, b)
