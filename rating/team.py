@@ -4,8 +4,9 @@ Blind first: a rater sees colleagues' ratings, the consensus and their
 comments only once they have rated the candidate themselves, so nobody
 anchors on others; a project may show them always
 (`ProjectRatingSettings.team_visibility`). Before that the block says only
-how many ratings the candidate has. A rater's own comments are always
-shown to them.
+how many ratings the candidate has. Someone who may not rate the project
+(a viewer) sees them at once: they have no verdict to keep their own. A
+rater's own comments are always shown to them.
 
 `team_blocks(candidate_ids, user)` gives the block's data for any set of
 candidates in a fixed number of queries (the candidate page asks for one,
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import models
 
+from catalogue.access.rules import may_rate
 from catalogue.survey.models import Candidate
 from rating.consensus import LABEL_COUNT_FIELDS
 from rating.models import Label, Rating
@@ -140,7 +142,13 @@ def team_blocks(candidate_ids, user, projects=None):
             continue
         target, majority, visibility = rules_of(projects[candidate_id], rules)
         mine = [r for r in ratings.get(candidate_id, []) if r.user_id == user.pk]
-        visible = bool(mine) or visibility == TeamVisibility.ALWAYS
+        # Blind first keeps a rater's verdict their own; someone who may
+        # not rate here (a viewer) has no verdict to protect.
+        visible = (
+            bool(mine)
+            or visibility == TeamVisibility.ALWAYS
+            or not may_rate(user, projects[candidate_id])
+        )
         label_counts = dict.fromkeys(LABEL_COUNT_FIELDS, 0)
         for rating in ratings.get(candidate_id, []):
             label_counts[rating.label] += 1

@@ -88,3 +88,24 @@ def test_rater_grid_has_labelling_buttons(client, candidate):
     assert 'class="scan-card__rate"' in html
     assert VIEW_ONLY not in html
     assert "data-undo-button" in html
+
+
+def test_viewer_sees_colleagues_ratings_at_once_while_a_rater_stays_blind(
+    client, candidate
+):
+    """Blind first protects a rater's own verdict; a viewer has none to
+    protect, and would otherwise never see the team's ratings."""
+    colleague = UserFactory(username="colleague")
+    MembershipFactory(
+        project=candidate.observation.project, user=colleague, role=Role.RATER
+    )
+    Rating.objects.create(
+        candidate=candidate, user=colleague, label="true", notes="bright and compact"
+    )
+    url = reverse("rating:candidate", args=[candidate.pk])
+    viewer_page = logged_in(client, candidate, Role.VIEWER).get(url).content.decode()
+    assert "bright and compact" in viewer_page
+    assert "data-team-hidden" not in viewer_page
+    rater_page = logged_in(client, candidate, Role.RATER).get(url).content.decode()
+    assert "bright and compact" not in rater_page
+    assert "data-team-hidden" in rater_page
