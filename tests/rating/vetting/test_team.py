@@ -161,8 +161,10 @@ def test_candidate_page_queries_stay_pinned_with_a_busy_team(
 
     # The team adds two queries: the candidate's ratings (with raters and
     # tags) and its comments (with their authors); the project's rules are
-    # cached.
-    assert len(busy) == 16, [q["sql"] for q in busy.captured_queries]
+    # cached. On PostgreSQL the user's project access comes with the user's
+    # own row, one query fewer.
+    expected = 15 if connection.vendor == "postgresql" else 16
+    assert len(busy) == expected, [q["sql"] for q in busy.captured_queries]
     assert team_html(response).count("data-team-rating") == 6
 
 
