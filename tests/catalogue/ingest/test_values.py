@@ -139,3 +139,53 @@ def test_candidate_file_of_no_candidate_is_an_error_naming_it(demo_dir, media_ro
 
     assert f"{name}: candidate 'J000000-000000' is not in beam 00" in str(error.value)
     assert all(not model.objects.exists() for model in MODELS)
+
+
+# Floats whose shortest text needs all 17 digits, the extremes of the double
+# range (subnormal included): stored and read back bit-exact.
+AWKWARD_FLOATS = [
+    "0.30000000000000004",
+    "-1.2345678901234567e-05",
+    "1.7976931348623157e+308",
+    "5e-324",
+    "-2.2250738585072014e-308",
+]
+
+
+@pytest.mark.django_db
+def test_floats_and_text_are_stored_exactly(demo_dir, media_root):
+    transform_steps = [
+        replace_value(column, value, row_index=index)
+        for index, value in enumerate(AWKWARD_FLOATS)
+        for column in ("peak_map", "md_deep")
+    ]
+    transform_steps.append(replace_value("deep_name", 'a "quoted", name', 0))
+    transform_steps.append(replace_value("ra_str", "", 0))
+
+    def transform(text):
+        for step in transform_steps:
+            text = step(text)
+        return text
+
+    rewrite_final(demo_dir, transform)
+    path = demo_dir / f"{DEMO_SBID}_beam01_lightcurve_peak_flux.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text())))
+    column = rows[0].index([name for name in rows[0] if name != "Time"][0])
+    rows[1][column], rows[2][column] = AWKWARD_FLOATS[0], "nan"
+    with open(path, "w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+    ingest(demo_dir)
+
+    stored = list(
+        Candidate.objects.filter(beam__index=1)
+        .order_by("id")
+        .values("peak_map", "md_deep", "deep_name", "ra_str")
+    )
+    for index, text in enumerate(AWKWARD_FLOATS):
+        for name in ("peak_map", "md_deep"):
+            assert stored[index][name].hex() == float(text).hex()
+    assert stored[0]["deep_name"] == 'a "quoted", name'
+    assert stored[0]["ra_str"] == ""
+    lightcurve = Candidate.objects.get(beam__index=1, name=rows[0][column]).lightcurve
+    assert lightcurve.peak_flux_jy[:2] == [float(AWKWARD_FLOATS[0]), None]
