@@ -30,7 +30,7 @@ import requests
 from django.conf import settings
 
 from catalogue.api.tokens.service import create_token
-from catalogue.benchmarks.api import synthetic_beam_tables
+from catalogue.benchmarks.api import SURVEY_ROW_MODELS, synthetic_beam_tables
 from catalogue.benchmarks.generated_observation import (
     BEAMS,
     CANDIDATES_PER_BEAM,
@@ -38,6 +38,7 @@ from catalogue.benchmarks.generated_observation import (
     tables_only_observation,
 )
 from catalogue.survey.models import Project
+from portal.benchmarking import vacuum_analyze
 
 ROOT = Path(settings.BASE_DIR)
 WORK = ROOT / "var" / "bench" / "uploads"
@@ -208,6 +209,7 @@ def bench_client_upload(ctx):
     finally:
         _remove_projects()
         token.delete()
+        vacuum_analyze(*SURVEY_ROW_MODELS)
         token_file.unlink(missing_ok=True)
         shutil.rmtree(media_root, ignore_errors=True)
     copied, synced = _copy_limit(directory)
