@@ -41,22 +41,27 @@ def bench_access_overhead_candidate_page(ctx):
 
 
 def bench_access_overhead_rate_next(ctx):
-    """The check's cost on "Rate & next", modes interleaved; each mode walks
-    on from the middle candidate; the ratings made are deleted."""
-    start = vetting.middle_candidate_id(ctx)
-    current = {False: start, True: start}
+    """The check's cost on "Rate & next", modes interleaved.
+
+    Both modes walk one chain from the middle candidate, so every request
+    does a rater's work: a new rating, then the walk to the next unrated
+    candidate. (Each mode on its own chain from the same start made one
+    mode insert and the other update the same rating, alternately.) The
+    ratings made are deleted.
+    """
+    current = {"id": vetting.middle_candidate_id(ctx)}
     made = []
     with member_context(ctx) as member:
 
         def rate_and_next(checked):
             response = member.client.post(
-                reverse("rating:rate", args=[current[checked]]),
+                reverse("rating:rate", args=[current["id"]]),
                 {"label": "false", "action": "next"},
             )
             if response.status_code != 302:
                 raise RuntimeError(f"rate answered {response.status_code}")
-            made.append(current[checked])
-            current[checked] = int(response["Location"].rstrip("/").split("/")[-1])
+            made.append(current["id"])
+            current["id"] = int(response["Location"].rstrip("/").split("/")[-1])
 
         try:
             return interleaved(member, rate_and_next)
