@@ -108,3 +108,27 @@ def test_alter_system_writes_each_setting_then_reloads(tmp_path):
     assert any("pg_reload_conf()" in line for line in log)
     assert all("-h db" in line for line in log if line.startswith("ARGS"))
     assert result.stdout.strip().endswith("waiting for a restart: shared_buffers")
+
+
+@pytest.mark.skipif(
+    not (postgres_reachable() and shutil.which("psql")),
+    reason="needs the local PostgreSQL at 127.0.0.1:5432",
+)
+def test_bench_vacuums_first_only_when_the_server_runs_without_autovacuum():
+    import psycopg2
+
+    from portal.management.commands.bench import vacuum_if_autovacuum_is_off
+
+    db = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
+    db.autocommit = True  # VACUUM cannot run in a transaction
+    try:
+        with db.cursor() as cursor:
+            cursor.execute("SHOW autovacuum")
+            autovacuum = cursor.fetchone()[0]
+            done = vacuum_if_autovacuum_is_off(cursor)
+    finally:
+        db.close()
+    assert done == {
+        "autovacuum": autovacuum,
+        "vacuumed_before_run": autovacuum != "on",
+    }
