@@ -31,3 +31,26 @@ def launched_chromium():
             yield browser
         finally:
             browser.close()
+
+
+def logged_in_context(chromium, live_server, user):
+    """A 1280 × 900 browser context logged in as `user` on `live_server`.
+
+    Django's test client makes the session; its cookie is handed to the
+    browser, so no test types a password. The caller closes the context.
+    """
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context

@@ -11,7 +11,6 @@ from catalogue.benchmarks.access import (
     unchecked_context,
 )
 from rating.benchmarks import vetting
-from rating.models import Rating
 
 
 def bench_access_candidate_page_as_member(ctx):
@@ -49,21 +48,9 @@ def bench_access_overhead_rate_next(ctx):
     mode insert and the other update the same rating, alternately.) The
     ratings made are deleted.
     """
-    current = {"id": vetting.middle_candidate_id(ctx)}
-    made = []
     with member_context(ctx) as member:
-
-        def rate_and_next(checked):
-            response = member.client.post(
-                reverse("rating:rate", args=[current["id"]]),
-                {"label": "false", "action": "next"},
-            )
-            if response.status_code != 302:
-                raise RuntimeError(f"rate answered {response.status_code}")
-            made.append(current["id"])
-            current["id"] = int(response["Location"].rstrip("/").split("/")[-1])
-
+        walk = vetting.RateAndNextWalk(member)
         try:
-            return interleaved(member, rate_and_next)
+            return interleaved(member, walk.step)
         finally:
-            Rating.objects.filter(user=member.user, candidate_id__in=made).delete()
+            walk.delete_ratings()

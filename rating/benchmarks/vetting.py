@@ -40,25 +40,38 @@ def bench_candidate_page(ctx):
     return ctx.time_get(reverse("rating:candidate", args=[middle_candidate_id(ctx)]))
 
 
-def bench_rate_next(ctx):
-    """Server time of POST "Rate & next" (the redirect to my next unrated candidate)."""
-    current = {"id": middle_candidate_id(ctx)}
-    made = []
+class RateAndNextWalk:
+    """POSTs "Rate & next" as `ctx`'s user from the middle candidate on, each
+    step rating the candidate the previous one led to (a rater's work: a new
+    rating, then the walk to the next unrated). `delete_ratings()` removes
+    the ratings made."""
 
-    def rate_and_next():
-        response = ctx.client.post(
-            reverse("rating:rate", args=[current["id"]]),
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.current = middle_candidate_id(ctx)
+        self.made = []
+
+    def step(self, *_):
+        response = self.ctx.client.post(
+            reverse("rating:rate", args=[self.current]),
             {"label": "false", "action": "next"},
         )
         if response.status_code != 302:
             raise RuntimeError(f"rate answered {response.status_code}")
-        made.append(current["id"])
-        current["id"] = int(response["Location"].rstrip("/").split("/")[-1])
+        self.made.append(self.current)
+        self.current = int(response["Location"].rstrip("/").split("/")[-1])
 
+    def delete_ratings(self):
+        Rating.objects.filter(user=self.ctx.user, candidate_id__in=self.made).delete()
+
+
+def bench_rate_next(ctx):
+    """Server time of POST "Rate & next" (the redirect to my next unrated candidate)."""
+    walk = RateAndNextWalk(ctx)
     try:
-        figures = ctx.time_call(rate_and_next)
+        figures = ctx.time_call(walk.step)
     finally:
-        Rating.objects.filter(user=ctx.user, candidate_id__in=made).delete()
+        walk.delete_ratings()
     return {"url": reverse("rating:rate", args=[0]).replace("/0/", "/<id>/"), **figures}
 
 

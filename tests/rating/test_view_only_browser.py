@@ -2,12 +2,11 @@
 nothing (no request to a rating URL), and the pages say why."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from catalogue.access.models import Membership, Role
 from catalogue.survey.models import Candidate
-from tests.browser import launched_chromium
+from tests.browser import launched_chromium, logged_in_context
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -19,19 +18,8 @@ VIEW_ONLY = "You have view access to this project; ask a project admin to rate."
 def viewer_page(live_server, ingested, tmp_path):
     viewer = UserFactory(username="vera")
     Membership.objects.create(project=ingested.project, user=viewer, role=Role.VIEWER)
-    client = Client()
-    client.force_login(viewer)
     with launched_chromium() as chromium:
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        context = logged_in_context(chromium, live_server, viewer)
         page = context.new_page()
         posts = []
         page.on(

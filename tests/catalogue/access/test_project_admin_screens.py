@@ -3,11 +3,10 @@ page with its observations, the deletion's confirmation, and their members
 in the Wagtail admin (screenshots land in the test's tmp_path)."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from catalogue.access.models import Membership, Role
-from tests.browser import launched_chromium
+from tests.browser import launched_chromium, logged_in_context
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -19,19 +18,8 @@ def test_project_admin_screens(live_server, ingested, tmp_path):
     Membership.objects.create(
         project=ingested.project, user=UserFactory(username="mia"), role=Role.VIEWER
     )
-    client = Client()
-    client.force_login(pat)
     with launched_chromium() as chromium:
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        context = logged_in_context(chromium, live_server, pat)
         page = context.new_page()
         page.goto(live_server.url + reverse("projects:manage", args=["demo"]))
         page.get_by_role("link", name="Delete…").click()

@@ -3,13 +3,12 @@ with the keyboard, with one bulk action and one undo, and the database holds
 exactly the intended ratings and history rows."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from rating.models import Rating, RatingHistory
 from rating.tag_keys import ProjectTagKey
-from tests.browser import launched_chromium
+from tests.browser import launched_chromium, logged_in_context
 from tests.factories import BeamFactory, CandidateFactory, TagFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -17,19 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture
 def grid_page(live_server, rater):
-    client = Client()
-    client.force_login(rater)
     with launched_chromium() as browser:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
+        context = logged_in_context(browser, live_server, rater)
         yield context.new_page()
         context.close()
 

@@ -10,14 +10,13 @@ import json
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from catalogue.survey.models import CandidateFile
 from rating.models import Rating, Tag
 from rating.vetting.previews import stretch_limits
-from tests.browser import launched_chromium
+from tests.browser import launched_chromium, logged_in_context
 from tests.factories import BeamFactory, CandidateFactory, TagFactory
 from tests.standins import StandInHandler, serve_in_thread
 
@@ -69,18 +68,7 @@ def chromium():
 @pytest.fixture
 def browser_page(chromium, live_server, rater):
     """A 1280 px wide page logged in as the rater."""
-    client = Client()
-    client.force_login(rater)
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    context = logged_in_context(chromium, live_server, rater)
     page = context.new_page()
     yield page
     context.close()
